@@ -1,0 +1,119 @@
+import path from 'node:path';
+import type { Config } from './config.js';
+import { systemClock, type Clock } from './core/clock.js';
+import type { Notifier } from './core/notifier.js';
+import { createRouter, type Router } from './core/router.js';
+import type { Logger } from './logger.js';
+import { openDatabase, type Database, type Migration } from './storage/database.js';
+
+/**
+ * The composition root shared by every way of running the bot (serve, chat, ask, tests): storage, router and
+ * features. Transports (Mattermost HTTP/WebSocket, console) are added around it by their own entry points.
+ */
+
+/** Something that runs in the background (a scheduler, an outbox worker) and must stop cleanly. */
+export interface BackgroundJob {
+  name: string;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export type ReadinessCheck = () => { ok: boolean; detail?: string };
+
+export interface FeatureDeps {
+  config: Readonly<Config>;
+  log: Logger;
+  clock: Clock;
+  db: Database;
+  router: Router;
+  notifier: Notifier;
+  addJob(job: BackgroundJob): void;
+  addReadinessCheck(name: string, check: ReadinessCheck): void;
+}
+
+export interface App {
+  config: Readonly<Config>;
+  log: Logger;
+  clock: Clock;
+  db: Database;
+  router: Router;
+  notifier: Notifier;
+  /** Starts background jobs (reminders, outbox…). The console and tests may leave them stopped. */
+  start(): void;
+  readiness(): Record<string, { ok: boolean; detail?: string }>;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  config: Readonly<Config>;
+  log: Logger;
+  notifier: Notifier;
+  clock?: Clock;
+  /** Defaults to `DATA_DIR/certif-bot.sqlite`; tests pass `:memory:` or a temp file. */
+  databaseFile?: string;
+}
+
+/** Every feature's schema changes, in order. A feature appends its own list here. */
+export const ALL_MIGRATIONS: readonly Migration[] = [];
+
+export function createApp(options: AppOptions): App {
+  const { config, log, notifier } = options;
+  const clock = options.clock ?? systemClock;
+  const db = openDatabase({
+    file: options.databaseFile ?? path.join(config.dataDir, 'certif-bot.sqlite'),
+    migrations: ALL_MIGRATIONS,
+  });
+  const router = createRouter({ log, clock });
+  const jobs: BackgroundJob[] = [];
+  const checks = new Map<string, ReadinessCheck>([
+    [
+      'storage',
+      () => {
+        try {
+          db.prepare('SELECT 1').get();
+          return { ok: true };
+        } catch (error) {
+          return { ok: false, detail: String(error) };
+        }
+      },
+    ],
+  ]);
+
+  const deps: FeatureDeps = {
+    config,
+    log,
+    clock,
+    db,
+    router,
+    notifier,
+    addJob: (job) => jobs.push(job),
+    addReadinessCheck: (name, check) => checks.set(name, check),
+  };
+  registerFeatures(deps);
+
+  let started = false;
+  return {
+    config,
+    log,
+    clock,
+    db,
+    router,
+    notifier,
+    start() {
+      if (started) return;
+      started = true;
+      for (const job of jobs) job.start();
+    },
+    readiness() {
+      return Object.fromEntries([...checks].map(([name, check]) => [name, check()]));
+    },
+    async close() {
+      await Promise.allSettled(jobs.map((job) => job.stop()));
+      if (db.open) db.close();
+    },
+  };
+}
+
+function registerFeatures(deps: FeatureDeps): void {
+  void deps;
+}

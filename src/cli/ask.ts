@@ -1,0 +1,49 @@
+import { createInterface } from 'node:readline';
+import type { App } from '../app.js';
+import { CONSOLE_CONVERSATION, CONSOLE_USER } from '../core/incoming.js';
+import type { Reply } from '../core/reply.js';
+import type { CliIo } from './io.js';
+import { renderText } from './render-text.js';
+
+/** One question in, the reply as a user would see it. */
+export async function askOnce(app: App, question: string): Promise<Reply> {
+  return app.router.dispatch({
+    kind: 'message',
+    transport: 'console',
+    text: question,
+    user: CONSOLE_USER,
+    conversation: CONSOLE_CONVERSATION,
+  });
+}
+
+/** The `ask --json` line format: `answered` is true only for a knowledge-base answer. */
+export function toJsonLine(question: string, reply: Reply): string {
+  const faq = reply.type === 'message' ? reply.meta?.faq : undefined;
+  const answered = faq?.outcome === 'answered';
+  return JSON.stringify({
+    question,
+    answered,
+    entry: answered ? (faq?.entry ?? null) : null,
+    score: faq?.score ?? null,
+    suggestions: faq?.outcome === 'clarified' ? faq.suggestions : [],
+    text: renderText(reply).text,
+  });
+}
+
+export async function runAsk(app: App, args: readonly string[], io: CliIo): Promise<number> {
+  if (args.includes('--json')) {
+    const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
+    for await (const line of lines) {
+      if (line.trim() === '') continue;
+      io.stdout.write(`${toJsonLine(line, await askOnce(app, line))}\n`);
+    }
+    return 0;
+  }
+  const question = args.join(' ').trim();
+  if (question === '') {
+    io.stderr.write('Usage : certif-bot ask "votre question"   ou   certif-bot ask --json < questions.txt\n');
+    return 2;
+  }
+  io.stdout.write(`${renderText(await askOnce(app, question)).text}\n`);
+  return 0;
+}

@@ -1,0 +1,105 @@
+import { createInterface, type Interface } from 'node:readline/promises';
+import type { App } from '../app.js';
+import { CONSOLE_CONVERSATION, CONSOLE_USER, type Incoming, type Scalar } from '../core/incoming.js';
+import type { Button, DialogSpec, Reply } from '../core/reply.js';
+import type { CliIo } from './io.js';
+import { renderText } from './render-text.js';
+
+export const CHAT_WELCOME = [
+  'certif-bot — console locale (aucun serveur Mattermost nécessaire).',
+  'Posez une question comme dans le canal (« c quoi le délai pour passer le ccp1 ? »),',
+  'ou tapez une commande : /certif aide, /deadline 31/08/2026, /dossier …',
+  'Tapez le numéro d’un bouton pour cliquer dessus, et « quitter » pour sortir.',
+].join('\n');
+
+const base = { transport: 'console' as const, user: CONSOLE_USER, conversation: CONSOLE_CONVERSATION };
+
+/** Turns one console line into an input: a slash command, a click on a numbered button, or a question. */
+export function parseConsoleLine(line: string, buttons: readonly Button[]): Incoming | undefined {
+  const text = line.trim();
+  if (text === '') return undefined;
+  if (/^\d{1,2}$/.test(text)) {
+    const button = buttons[Number(text) - 1];
+    if (button) return { ...base, kind: 'action', action: button.action, payload: button.payload ?? {} };
+  }
+  const command = /^\/([a-z0-9_-]+)(?:\s+([\s\S]*))?$/i.exec(text);
+  if (command) return { ...base, kind: 'command', command: (command[1] ?? '').toLowerCase(), text: command[2] ?? '' };
+  return { ...base, kind: 'message', text };
+}
+
+/** A dialog in the console: each field is asked in turn; an empty answer keeps the default (or skips an optional field). */
+async function fillDialog(rl: Interface, io: CliIo, dialog: DialogSpec): Promise<Record<string, Scalar> | undefined> {
+  io.stdout.write(`\n📝 ${dialog.title}${dialog.introduction ? `\n${dialog.introduction}` : ''}\n(tapez « annuler » pour abandonner)\n`);
+  const submission: Record<string, Scalar> = {};
+  for (const element of dialog.elements) {
+    let prompt = `${element.label}${element.optional ? ' (facultatif)' : ''}`;
+    if (element.type === 'select' || element.type === 'radio') {
+      prompt += ` [${element.options.map((option, index) => `${index + 1}=${option.label}`).join(', ')}]`;
+    } else if (element.type === 'bool') {
+      prompt += ' [o/n]';
+    }
+    if (element.defaultValue !== undefined && element.defaultValue !== '') prompt += ` (défaut : ${String(element.defaultValue)})`;
+    const answer = (await rl.question(`${prompt} : `)).trim();
+    if (answer.toLowerCase() === 'annuler') return undefined;
+    if (answer === '') {
+      submission[element.name] = element.defaultValue ?? (element.type === 'bool' ? false : null);
+      continue;
+    }
+    if (element.type === 'select' || element.type === 'radio') {
+      const byIndex = element.options[Number(answer) - 1];
+      submission[element.name] = byIndex ? byIndex.value : answer;
+    } else if (element.type === 'bool') {
+      submission[element.name] = /^(o|oui|y|yes|1|true)$/i.test(answer);
+    } else {
+      submission[element.name] = answer;
+    }
+  }
+  return submission;
+}
+
+export async function runChat(app: App, io: CliIo): Promise<number> {
+  const rl = createInterface({ input: io.stdin, output: io.stdin.isTTY ? (process.stdout as NodeJS.WritableStream) : undefined, terminal: Boolean(io.stdin.isTTY) });
+  io.stdout.write(`${CHAT_WELCOME}\n`);
+  let buttons: readonly Button[] = [];
+
+  const show = async (reply: Reply): Promise<void> => {
+    if (reply.type === 'dialog') {
+      const submission = await fillDialog(rl, io, reply.dialog);
+      const next = await app.router.dispatch({
+        ...base,
+        kind: 'dialog',
+        callbackId: reply.dialog.callbackId,
+        state: reply.dialog.state ?? {},
+        submission: submission ?? {},
+        cancelled: submission === undefined,
+      });
+      if (next.type === 'dialog_errors') {
+        io.stdout.write(`${renderText(next).text}\n`);
+        return show(reply);
+      }
+      return show(next);
+    }
+    const rendered = renderText(reply);
+    buttons = rendered.buttons;
+    if (rendered.text) io.stdout.write(`\n${rendered.text}\n\n`);
+  };
+
+  try {
+    for (;;) {
+      let line: string;
+      try {
+        line = await rl.question('> ');
+      } catch {
+        break; // stdin closed (Ctrl-D, or the end of piped input)
+      }
+      if (/^(quitter|quit|exit|q)$/i.test(line.trim())) break;
+      const incoming = parseConsoleLine(line, buttons);
+      if (!incoming) continue;
+      await show(await app.router.dispatch(incoming));
+    }
+  } finally {
+    rl.close();
+  }
+  io.stdout.write('À bientôt !\n');
+  return 0;
+}

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../logger.js';
+import type { Clock } from './clock.js';
+import { UserFacingError, describeError } from './errors.js';
+import type { ActionInput, CommandInput, DialogInput, Incoming, MessageInput } from './incoming.js';
+import { message, type Reply } from './reply.js';
+import { foldText, splitFirstWord } from './text.js';
+
+export interface HandlerContext {
+  now: Date;
+  log: Logger;
+  requestId: string;
+}
+
+export type Handler<I extends Incoming> = (incoming: I, ctx: HandlerContext) => Reply | Promise<Reply>;
+
+export interface CommandInfo {
+  /** Trigger without the slash, lower-case. */
+  name: string;
+  description: string;
+  /** Autocomplete hint, e.g. `[question]`. */
+  hint: string;
+}
+
+export interface Router {
+  command(info: CommandInfo, handler: Handler<CommandInput>): void;
+  /** A first word that selects another handler, e.g. `subcommand('certif', ['aide', 'help'], …)`. */
+  subcommand(command: string, words: readonly string[], handler: Handler<CommandInput>): void;
+  action(name: string, handler: Handler<ActionInput>): void;
+  dialog(callbackId: string, handler: Handler<DialogInput>): void;
+  /** Free text addressed to the bot (mention, DM, console line). One handler: the FAQ. */
+  message(handler: Handler<MessageInput>): void;
+  dispatch(incoming: Incoming, options?: { requestId?: string }): Promise<Reply>;
+  commands(): readonly CommandInfo[];
+  actions(): readonly string[];
+  dialogs(): readonly string[];
+}
+
+export const GENERIC_FAILURE_TEXT =
+  "Désolé, quelque chose s'est mal passé de mon côté. Réessayez dans un instant ; si cela se reproduit, " +
+  'signalez-le dans le canal « Formation & Certification » en donnant la référence ci-dessous.';
+
+export function createRouter(deps: { log: Logger; clock: Clock }): Router {
+  const commands = new Map<string, { info: CommandInfo; handler: Handler<CommandInput> }>();
+  const subcommands = new Map<string, Map<string, Handler<CommandInput>>>();
+  const actions = new Map<string, Handler<ActionInput>>();
+  const dialogs = new Map<string, Handler<DialogInput>>();
+  let messageHandler: Handler<MessageInput> | undefined;
+
+  function claim<V>(map: Map<string, V>, key: string, value: V, what: string): void {
+    if (map.has(key)) throw new Error(`${what} "${key}" is registered twice`);
+    map.set(key, value);
+  }
+
+  async function route(incoming: Incoming, ctx: HandlerContext): Promise<Reply> {
+    switch (incoming.kind) {
+      case 'command': {
+        const name = incoming.command.replace(/^\//, '').toLowerCase();
+        const entry = commands.get(name);
+        if (!entry) {
+          return message(
+            `La commande \`/${name}\` n'existe pas ici. Tapez \`/certif aide\` pour voir ce que je sais faire.`,
+          );
+        }
+        const [first, rest] = splitFirstWord(incoming.text);
+        const sub = subcommands.get(name)?.get(foldText(first));
+        if (sub) return sub({ ...incoming, command: name, subcommand: foldText(first), text: rest }, ctx);
+        return entry.handler({ ...incoming, command: name }, ctx);
+      }
+      case 'action': {
+        const handler = actions.get(incoming.action);
+        if (!handler) return message("Ce bouton n'est plus valable. Relancez la commande pour en obtenir un nouveau.");
+        return handler(incoming, ctx);
+      }
+      case 'dialog': {
+        const handler = dialogs.get(incoming.callbackId);
+        if (!handler) return message("Ce formulaire n'est plus valable. Relancez la commande pour en ouvrir un nouveau.");
+        return handler(incoming, ctx);
+      }
+      case 'message': {
+        if (!messageHandler) return message('Je ne sais pas encore répondre aux messages.');
+        return messageHandler(incoming, ctx);
+      }
+    }
+  }
+
+  return {
+    command(info, handler) {
+      claim(commands, info.name.toLowerCase(), { info, handler }, 'command');
+    },
+    subcommand(command, words, handler) {
+      const key = command.toLowerCase();
+      const table = subcommands.get(key) ?? new Map<string, Handler<CommandInput>>();
+      subcommands.set(key, table);
+      for (const word of words) claim(table, foldText(word), handler, `subcommand of /${key}`);
+    },
+    action(name, handler) {
+      claim(actions, name, handler, 'action');
+    },
+    dialog(callbackId, handler) {
+      claim(dialogs, callbackId, handler, 'dialog');
+    },
+    message(handler) {
+      if (messageHandler) throw new Error('the message handler is registered twice');
+      messageHandler = handler;
+    },
+    async dispatch(incoming, options = {}) {
+      const requestId = options.requestId ?? randomUUID();
+      const log = deps.log.child({ requestId, kind: incoming.kind, transport: incoming.transport });
+      const ctx: HandlerContext = { now: deps.clock.now(), log, requestId };
+      try {
+        return await route(incoming, ctx);
+      } catch (error) {
+        // The one error boundary: the user gets French, the log gets the stack.
+        if (error instanceof UserFacingError) {
+          log.warn({ err: error }, 'handler refused the input');
+          return message(error.userMessage);
+        }
+        log.error({ err: error, error: describeError(error) }, 'handler failed');
+        return message(`${GENERIC_FAILURE_TEXT}\n\nRéférence : \`${requestId.slice(0, 8)}\``);
+      }
+    },
+    commands: () => [...commands.values()].map((entry) => entry.info),
+    actions: () => [...actions.keys()],
+    dialogs: () => [...dialogs.keys()],
+  };
+}

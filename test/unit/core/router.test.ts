@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { fixedClock } from '../../../src/core/clock.js';
+import { UserFacingError } from '../../../src/core/errors.js';
+import { CONSOLE_CONVERSATION, CONSOLE_USER, type Incoming } from '../../../src/core/incoming.js';
+import { message } from '../../../src/core/reply.js';
+import { createRouter } from '../../../src/core/router.js';
+import { createSilentLogger } from '../../../src/logger.js';
+
+const base = { transport: 'console' as const, user: CONSOLE_USER, conversation: CONSOLE_CONVERSATION };
+const command = (name: string, text: string): Incoming => ({ ...base, kind: 'command', command: name, text });
+
+function aRouter() {
+  return createRouter({ log: createSilentLogger(), clock: fixedClock('2026-11-23T10:00:00Z') });
+}
+
+describe('router', () => {
+  it('routes commands, and subcommands by their first word whatever the case and accents', async () => {
+    const router = aRouter();
+    router.command({ name: 'certif', description: '', hint: '' }, (input) => message(`main:${input.text}`));
+    router.subcommand('certif', ['aide', 'help'], (input) => message(`aide:${input.subcommand}:${input.text}`));
+    expect(await router.dispatch(command('certif', 'délai ccp1'))).toMatchObject({ text: 'main:délai ccp1' });
+    expect(await router.dispatch(command('CERTIF', 'AIDE  moi'))).toMatchObject({ text: 'aide:aide:moi' });
+  });
+
+  it('answers in French for an unknown command, action or dialog', async () => {
+    const router = aRouter();
+    expect(await router.dispatch(command('nope', ''))).toMatchObject({ text: expect.stringContaining("n'existe pas") });
+    expect(await router.dispatch({ ...base, kind: 'action', action: 'x', payload: {} })).toMatchObject({
+      text: expect.stringContaining('plus valable'),
+    });
+    expect(
+      await router.dispatch({ ...base, kind: 'dialog', callbackId: 'x', state: {}, submission: {}, cancelled: false }),
+    ).toMatchObject({ text: expect.stringContaining('plus valable') });
+  });
+
+  it('turns a crash into a French apology with a reference, and a refusal into its own message', async () => {
+    const router = aRouter();
+    router.command({ name: 'boom', description: '', hint: '' }, () => {
+      throw new Error('kaboom');
+    });
+    router.command({ name: 'no', description: '', hint: '' }, () => {
+      throw new UserFacingError('Date invalide.');
+    });
+    const crash = await router.dispatch(command('boom', ''), { requestId: 'abcdef1234' });
+    expect(crash).toMatchObject({ type: 'message', text: expect.stringContaining('abcdef12') });
+    expect(JSON.stringify(crash)).not.toContain('kaboom');
+    expect(await router.dispatch(command('no', ''))).toMatchObject({ text: 'Date invalide.' });
+  });
+
+  it('refuses to register the same name twice', () => {
+    const router = aRouter();
+    router.action('a', () => message('x'));
+    expect(() => router.action('a', () => message('y'))).toThrow(/twice/);
+  });
+
+  it('passes the clock time to handlers', async () => {
+    const router = aRouter();
+    router.command({ name: 't', description: '', hint: '' }, (_input, ctx) => message(ctx.now.toISOString()));
+    expect(await router.dispatch(command('t', ''))).toMatchObject({ text: '2026-11-23T10:00:00.000Z' });
+  });
+});
