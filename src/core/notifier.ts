@@ -16,11 +16,23 @@ export interface PostRef {
   channelId: string;
 }
 
+export interface DeliveryOptions {
+  /**
+   * The same key for every attempt to deliver the same message: a transport that can deduplicate (Mattermost's
+   * `pending_post_id`) uses it so that a retry after a lost response does not post twice.
+   */
+  idempotencyKey?: string;
+}
+
 export interface Notifier {
   /** False when nothing can be posted on the bot's own initiative (no Mattermost configured). */
   readonly canPost: boolean;
-  sendDirect(userId: string, message: OutgoingMessage): Promise<PostRef>;
-  postInChannel(channelId: string, message: OutgoingMessage, options?: { rootId?: string }): Promise<PostRef>;
+  sendDirect(userId: string, message: OutgoingMessage, options?: DeliveryOptions): Promise<PostRef>;
+  postInChannel(
+    channelId: string,
+    message: OutgoingMessage,
+    options?: DeliveryOptions & { rootId?: string },
+  ): Promise<PostRef>;
   updatePost(postId: string, message: OutgoingMessage): Promise<void>;
 }
 

@@ -43,6 +43,8 @@ export interface MessageReply {
 }
 
 export interface ReplyMeta {
+  /** Set when a guard refused the input before any feature saw it. */
+  refused?: 'rate_limited' | 'busy';
   faq?: {
     outcome: 'answered' | 'clarified' | 'abstained' | 'small_talk' | 'invalid';
     entry: string | null;

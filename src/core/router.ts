@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { Clock } from './clock.js';
 import { UserFacingError, describeError } from './errors.js';
+import type { ConcurrencyGuard, RateLimiter } from './guards.js';
 import type { ActionInput, CommandInput, DialogInput, Incoming, MessageInput } from './incoming.js';
 import { message, type Reply } from './reply.js';
 import { foldText, splitFirstWord } from './text.js';
@@ -36,11 +37,39 @@ export interface Router {
   dialogs(): readonly string[];
 }
 
+export const RATE_LIMITED_TEXT =
+  "Vous m'envoyez beaucoup de messages d'affilée : patientez une minute, puis reposez votre question.";
+export const BUSY_TEXT = 'Je reçois beaucoup de demandes en ce moment : réessayez dans quelques secondes.';
+
+export interface RouterOptions {
+  log: Logger;
+  clock: Clock;
+  /** Per-user limit on typed inputs (commands and messages); button clicks and dialogs are not limited. */
+  rateLimiter?: RateLimiter;
+  concurrency?: ConcurrencyGuard;
+  /** Called once per handled input, after the reply is built (metrics). */
+  observe?: (incoming: Incoming, reply: Reply, durationMs: number) => void;
+}
+
+/** What a log line may say about an input: its kind and name, never the user's text (personal data). */
+export function describeIncoming(incoming: Incoming): { kind: Incoming['kind']; name?: string } {
+  switch (incoming.kind) {
+    case 'command':
+      return { kind: 'command', name: incoming.command };
+    case 'action':
+      return { kind: 'action', name: incoming.action };
+    case 'dialog':
+      return { kind: 'dialog', name: incoming.callbackId };
+    case 'message':
+      return { kind: 'message' };
+  }
+}
+
 export const GENERIC_FAILURE_TEXT =
   "Désolé, quelque chose s'est mal passé de mon côté. Réessayez dans un instant ; si cela se reproduit, " +
   'signalez-le dans le canal « Formation & Certification » en donnant la référence ci-dessous.';
 
-export function createRouter(deps: { log: Logger; clock: Clock }): Router {
+export function createRouter(deps: RouterOptions): Router {
   const commands = new Map<string, { info: CommandInfo; handler: Handler<CommandInput> }>();
   const subcommands = new Map<string, Map<string, Handler<CommandInput>>>();
   const actions = new Map<string, Handler<ActionInput>>();
@@ -84,6 +113,28 @@ export function createRouter(deps: { log: Logger; clock: Clock }): Router {
     }
   }
 
+  async function guardedRoute(incoming: Incoming, ctx: HandlerContext, log: Logger, requestId: string): Promise<Reply> {
+    const typed = incoming.kind === 'command' || incoming.kind === 'message';
+    if (typed && deps.rateLimiter && !deps.rateLimiter.tryTake(incoming.user.id, ctx.now)) {
+      return message(RATE_LIMITED_TEXT, { meta: { refused: 'rate_limited' } });
+    }
+    const release = deps.concurrency ? deps.concurrency.tryEnter() : () => undefined;
+    if (!release) return message(BUSY_TEXT, { meta: { refused: 'busy' } });
+    try {
+      return await route(incoming, ctx);
+    } catch (error) {
+      // The one error boundary: the user gets French, the log gets the stack.
+      if (error instanceof UserFacingError) {
+        log.warn({ err: error }, 'handler refused the input');
+        return message(error.userMessage);
+      }
+      log.error({ err: error, error: describeError(error) }, 'handler failed');
+      return message(`${GENERIC_FAILURE_TEXT}\n\nRéférence : \`${requestId.slice(0, 8)}\``);
+    } finally {
+      release();
+    }
+  }
+
   return {
     command(info, handler) {
       claim(commands, info.name.toLowerCase(), { info, handler }, 'command');
@@ -106,19 +157,18 @@ export function createRouter(deps: { log: Logger; clock: Clock }): Router {
     },
     async dispatch(incoming, options = {}) {
       const requestId = options.requestId ?? randomUUID();
-      const log = deps.log.child({ requestId, kind: incoming.kind, transport: incoming.transport });
+      const log = deps.log.child({ requestId, transport: incoming.transport, ...describeIncoming(incoming) });
+      const started = performance.now();
       const ctx: HandlerContext = { now: deps.clock.now(), log, requestId };
-      try {
-        return await route(incoming, ctx);
-      } catch (error) {
-        // The one error boundary: the user gets French, the log gets the stack.
-        if (error instanceof UserFacingError) {
-          log.warn({ err: error }, 'handler refused the input');
-          return message(error.userMessage);
-        }
-        log.error({ err: error, error: describeError(error) }, 'handler failed');
-        return message(`${GENERIC_FAILURE_TEXT}\n\nRéférence : \`${requestId.slice(0, 8)}\``);
-      }
+      const reply = await guardedRoute(incoming, ctx, log, requestId);
+      const durationMs = Math.round((performance.now() - started) * 10) / 10;
+      const meta = reply.type === 'message' ? reply.meta : undefined;
+      log.info(
+        { userId: incoming.user.id, outcome: meta?.faq?.outcome ?? meta?.refused ?? reply.type, durationMs },
+        'input handled',
+      );
+      deps.observe?.(incoming, reply, durationMs);
+      return reply;
     },
     commands: () => [...commands.values()].map((entry) => entry.info),
     actions: () => [...actions.keys()],

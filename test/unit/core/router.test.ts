@@ -3,7 +3,8 @@ import { fixedClock } from '../../../src/core/clock.js';
 import { UserFacingError } from '../../../src/core/errors.js';
 import { CONSOLE_CONVERSATION, CONSOLE_USER, type Incoming } from '../../../src/core/incoming.js';
 import { message } from '../../../src/core/reply.js';
-import { createRouter } from '../../../src/core/router.js';
+import { createConcurrencyGuard, createRateLimiter } from '../../../src/core/guards.js';
+import { BUSY_TEXT, RATE_LIMITED_TEXT, createRouter } from '../../../src/core/router.js';
 import { createSilentLogger } from '../../../src/logger.js';
 
 const base = { transport: 'console' as const, user: CONSOLE_USER, conversation: CONSOLE_CONVERSATION };
@@ -57,5 +58,45 @@ describe('router', () => {
     const router = aRouter();
     router.command({ name: 't', description: '', hint: '' }, (_input, ctx) => message(ctx.now.toISOString()));
     expect(await router.dispatch(command('t', ''))).toMatchObject({ text: '2026-11-23T10:00:00.000Z' });
+  });
+});
+
+describe('router guards', () => {
+  it('limits typed inputs per user, not clicks, and lets the user go on after a minute', async () => {
+    const clock = fixedClock('2026-11-23T10:00:00Z');
+    const router = createRouter({ log: createSilentLogger(), clock, rateLimiter: createRateLimiter({ perMinute: 2 }) });
+    router.command({ name: 'c', description: '', hint: '' }, () => message('ok'));
+    router.action('click', () => message('clicked'));
+    expect(await router.dispatch(command('c', ''))).toMatchObject({ text: 'ok' });
+    expect(await router.dispatch(command('c', ''))).toMatchObject({ text: 'ok' });
+    expect(await router.dispatch(command('c', ''))).toMatchObject({ text: RATE_LIMITED_TEXT, meta: { refused: 'rate_limited' } });
+    expect(await router.dispatch({ ...base, kind: 'action', action: 'click', payload: {} })).toMatchObject({ text: 'clicked' });
+    const other: Incoming = { ...base, user: { id: 'someone-else', username: 'bob' }, kind: 'command', command: 'c', text: '' };
+    expect(await router.dispatch(other)).toMatchObject({ text: 'ok' });
+    clock.advance(60_000);
+    expect(await router.dispatch(command('c', ''))).toMatchObject({ text: 'ok' });
+  });
+
+  it('refuses politely when too many inputs are in flight, and frees the slot afterwards', async () => {
+    const concurrency = createConcurrencyGuard(1);
+    const router = createRouter({ log: createSilentLogger(), clock: fixedClock('2026-11-23T10:00:00Z'), concurrency });
+    let finish: () => void = () => undefined;
+    router.command({ name: 'slow', description: '', hint: '' }, () => new Promise((resolve) => (finish = () => resolve(message('done')))));
+    const first = router.dispatch(command('slow', ''));
+    expect(await router.dispatch(command('slow', ''))).toMatchObject({ text: BUSY_TEXT });
+    finish();
+    expect(await first).toMatchObject({ text: 'done' });
+    expect(concurrency.inFlight).toBe(0);
+  });
+
+  it('reports every handled input to the observer with its duration', async () => {
+    const seen: string[] = [];
+    const router = createRouter({
+      log: createSilentLogger(),
+      clock: fixedClock('2026-11-23T10:00:00Z'),
+      observe: (incoming, reply, durationMs) => seen.push(`${incoming.kind}:${reply.type}:${durationMs >= 0}`),
+    });
+    await router.dispatch(command('missing', ''));
+    expect(seen).toEqual(['command:message:true']);
   });
 });
