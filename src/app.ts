@@ -4,6 +4,9 @@ import { systemClock, type Clock } from './core/clock.js';
 import type { Notifier } from './core/notifier.js';
 import { createRouter, type Router } from './core/router.js';
 import type { Logger } from './logger.js';
+import { MATTERMOST_MIGRATIONS } from './mattermost/answered-posts.js';
+import { createPersonalDataRegistry, type PersonalDataRegistry } from './features/privacy/personal-data.js';
+import { registerPrivacy } from './features/privacy/privacy-handlers.js';
 import { openDatabase, type Database, type Migration } from './storage/database.js';
 
 /**
@@ -29,6 +32,8 @@ export interface FeatureDeps {
   notifier: Notifier;
   addJob(job: BackgroundJob): void;
   addReadinessCheck(name: string, check: ReadinessCheck): void;
+  /** Every feature that stores something about a user declares it here (RGPD export, erasure, retention). */
+  personalData: PersonalDataRegistry;
 }
 
 export interface App {
@@ -53,8 +58,11 @@ export interface AppOptions {
   databaseFile?: string;
 }
 
-/** Every feature's schema changes, in order. A feature appends its own list here. */
-export const ALL_MIGRATIONS: readonly Migration[] = [];
+/** Every feature's schema changes, in order. A feature appends its own list here (ids prefixed by the feature). */
+export const ALL_MIGRATIONS: readonly Migration[] = [
+  ...MATTERMOST_MIGRATIONS,
+  // feature migrations
+];
 
 export function createApp(options: AppOptions): App {
   const { config, log, notifier } = options;
@@ -88,6 +96,7 @@ export function createApp(options: AppOptions): App {
     notifier,
     addJob: (job) => jobs.push(job),
     addReadinessCheck: (name, check) => checks.set(name, check),
+    personalData: createPersonalDataRegistry(),
   };
   registerFeatures(deps);
 
@@ -114,6 +123,8 @@ export function createApp(options: AppOptions): App {
   };
 }
 
+/** Registration order matters only where a feature hands a port to another. */
 function registerFeatures(deps: FeatureDeps): void {
-  void deps;
+  // features
+  registerPrivacy(deps);
 }

@@ -12,6 +12,7 @@ Usage :
   certif-bot chat                       console interactive : questions et commandes comme dans Mattermost
   certif-bot ask "question"             affiche la réponse à une question
   certif-bot ask --json                 une question par ligne sur l'entrée standard, une ligne JSON par réponse
+  certif-bot register --team <équipe>   crée ou met à jour les commandes slash de manifest.json (MM_ADMIN_TOKEN)
   certif-bot help                       cette aide
 `;
 
@@ -30,6 +31,9 @@ function withLocalApp(run: (app: ReturnType<typeof createLocalApp>, args: readon
 }
 
 const COMMANDS: Record<string, CommandRunner> = {
+  // Loaded on demand: `ask` and `chat` need neither express nor @mattermost/client.
+  serve: async (args, io) => (await import('./serve.js')).runServe(args, io),
+  register: async (args, io) => (await import('./register.js')).runRegister(args, io),
   chat: withLocalApp((app, _args, io) => runChat(app, io)),
   ask: withLocalApp((app, args, io) => runAsk(app, args, io)),
 };

@@ -39,8 +39,8 @@ export function purgeExpiredData(registry: PersonalDataRegistry, now: Date, rete
   return counts;
 }
 
-export function registerPrivacy(deps: FeatureDeps, registry: PersonalDataRegistry): void {
-  const { router, notifier, config, clock, log } = deps;
+export function registerPrivacy(deps: FeatureDeps): void {
+  const { router, notifier, config, clock, log, personalData: registry } = deps;
 
   router.subcommand('certif', ['mes-donnees', 'mesdonnees', 'donnees', 'rgpd'], async (input: CommandInput, ctx): Promise<Reply> => {
     const lines = summaryLines(registry, input.user.id);

@@ -51,8 +51,9 @@ function setup(canPost = true) {
     notifier,
     addJob: () => undefined,
     addReadinessCheck: () => undefined,
+    personalData: registry,
   };
-  registerPrivacy(deps, registry);
+  registerPrivacy(deps);
   const user = { id: 'u1', username: 'alice' };
   const base = { transport: 'console' as const, user, conversation: CONSOLE_CONVERSATION };
   return { notes, registry, router, notifier, base };

@@ -1,0 +1,55 @@
+/**
+ * What features offer each other. The composition root (src/app.ts) registers the features in order and hands each
+ * the ports it needs, so that no feature imports another feature's internals.
+ */
+
+/** One candidate the FAQ considered for a question, best first. */
+export interface FaqCandidate {
+  entryId: string;
+  title: string;
+  /** fuse.js score: 0 is a perfect match, 1 no match. */
+  score: number;
+}
+
+/** A question as the FAQ logged it (the "unanswered" log curators read and escalation starts from). */
+export interface LoggedQuestion {
+  id: number;
+  userId: string;
+  text: string;
+  normalized: string;
+  outcome: 'answered' | 'clarified' | 'abstained' | 'small_talk' | 'invalid';
+  entryId: string | null;
+  candidates: readonly FaqCandidate[];
+  createdAt: Date;
+}
+
+export interface KnowledgeEntryInfo {
+  id: string;
+  title: string;
+  topic: string;
+  /** Who can help beyond the answer: organisme-formation | referent-cohorte | formateur | employeur. */
+  route: string;
+}
+
+export interface ReloadResult {
+  ok: boolean;
+  /** What was loaded, in French, e.g. « 72 fiches ». */
+  summary: string;
+  /** `file: problem` lines when not ok; the previous knowledge stays in use. */
+  problems: readonly string[];
+}
+
+export interface FaqPort {
+  getQuestion(id: number): LoggedQuestion | undefined;
+  entryInfo(entryId: string): KnowledgeEntryInfo | undefined;
+  /** Re-reads knowledge/ (admin command, file change, SIGHUP); keeps the old base when the new one is invalid. */
+  reload(): ReloadResult;
+}
+
+/** Button action the FAQ offers when it abstains or after « Pas utile »; registered by the escalation feature. */
+export const ESCALATE_ACTION = 'escalation.start';
+
+export interface DossierPort {
+  /** French labels of the checklist items still missing for this user (empty when the file is complete). */
+  missingItems(userId: string): readonly string[];
+}

@@ -1,0 +1,227 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp, type App } from '../app.js';
+import type { Config } from '../config.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { NotifierUnavailableError, type Notifier } from '../core/notifier.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { createAnsweredPostStore } from './answered-posts.js';
+import { createMattermostClient, DEFAULT_RETRY, type MattermostClient, type RetryPolicy } from './client.js';
+import { ACTION_ROUTE, createHttpApp, DIALOG_ROUTE, type ReadinessReport } from './http/server.js';
+import { createButtonFactory, createMattermostNotifier, createPoster } from './poster.js';
+import { createResponder } from './respond.js';
+import { createSigner, resolveActionSecret } from './signing.js';
+import { createMentionListener, type ListenerTuning, type MentionListener } from './websocket/mention-listener.js';
+
+/**
+ * Everything `certif-bot serve` runs, in one function that tests call too (on port 0, with a temp DATA_DIR): the app,
+ * the HTTP endpoints (always), and, when MM_URL is set, the REST notifier and the WebSocket listener.
+ */
+
+export interface StartBotOptions {
+  config: Readonly<Config>;
+  log: Logger;
+  clock?: Clock;
+  databaseFile?: string;
+  /** Defaults to config.port; tests pass 0. */
+  port?: number;
+  host?: string;
+  /**
+   * The URL Mattermost uses to reach the bot (buttons, dialogs). Defaults to PUBLIC_URL; tests, which listen on a
+   * port chosen by the system, derive it from the port.
+   */
+  publicUrl?: (port: number) => string | undefined;
+  /** Called once features are registered, before serving. */
+  configure?: (app: App) => void;
+  retry?: Partial<RetryPolicy>;
+  listener?: Partial<ListenerTuning>;
+  /** Serves GET /metrics and counts HTTP requests and Mattermost API errors. */
+  metrics?: Metrics;
+}
+
+export interface RunningBot {
+  app: App;
+  server: Server;
+  port: number;
+  url: string;
+  mode: 'mattermost' | 'local';
+  /** What does not run, in French, for logs and the start-up banner. */
+  disabled: readonly string[];
+  listener?: MentionListener;
+  client?: MattermostClient;
+  close(): Promise<void>;
+}
+
+const READINESS_CACHE_MS = 5000;
+
+function unavailableNotifier(): Notifier {
+  const refuse = (what: string) => () => Promise.reject(new NotifierUnavailableError(what));
+  return {
+    canPost: false,
+    sendDirect: refuse('send a direct message'),
+    postInChannel: refuse('post in a channel'),
+    updatePost: refuse('update a post'),
+  };
+}
+
+export async function startBot(options: StartBotOptions): Promise<RunningBot> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const log = options.log;
+  const mm = config.mattermost;
+  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+
+  const signer = createSigner(resolveActionSecret({ actionSecret: config.actionSecret, dataDir: config.dataDir, log }), clock);
+  let publicUrl: string | undefined = mm.publicUrl;
+  const actionUrl = () => (publicUrl ? `${publicUrl}${ACTION_ROUTE}` : undefined);
+  const dialogUrl = () => (publicUrl ? `${publicUrl}${DIALOG_ROUTE}` : undefined);
+  const buttons = createButtonFactory({ signer, clock, actionUrl });
+
+  const client =
+    mm.url && mm.botToken
+      ? createMattermostClient({ url: mm.url, token: mm.botToken, log, retry, onError: (kind) => options.metrics?.countMattermostError(kind) })
+      : undefined;
+  const poster = client ? createPoster({ client, buttons }) : undefined;
+  const notifier = client && poster ? createMattermostNotifier({ client, poster }) : unavailableNotifier();
+
+  const app = createApp({ config, log, notifier, clock, databaseFile: options.databaseFile });
+  let listener: MentionListener | undefined;
+  let server: Server | undefined;
+  try {
+    options.configure?.(app);
+    const responder = createResponder({ log, clock, signer, buttons, poster, client, dialogUrl, retry });
+    const botUserId = () => listener?.status().bot?.id;
+
+    if (client && mm.botToken) {
+      listener = createMentionListener({
+        client,
+        token: mm.botToken,
+        log,
+        clock,
+        store: createAnsweredPostStore(app.db),
+        answerChannels: mm.answerChannels,
+        tuning: options.listener,
+        answer: async (input) => {
+          const started = Date.now();
+          const reply = await app.router.dispatch(input);
+          await responder.forPost(input, reply);
+          log.debug(
+            {
+              input: input.conversation.kind === 'direct' ? 'direct_message' : 'mention',
+              userId: input.user.id,
+              channelId: input.conversation.channelId,
+              postId: input.postId,
+              reply: reply.type,
+              ms: Date.now() - started,
+            },
+            'mattermost post answered',
+          );
+        },
+      });
+    }
+
+    const disabled: string[] = [];
+    if (!client) disabled.push('mentions @certif-bot, messages privés au bot, rappels et messages envoyés par le bot (MM_URL et MM_BOT_TOKEN absents)');
+    if (mm.commandTokens.length === 0) disabled.push('commandes slash (MM_COMMAND_TOKENS absent : toute commande reçue est refusée)');
+
+    let lastPing: { at: number; ok: boolean; detail?: string } | undefined;
+    const pingMattermost = async () => {
+      if (!client) return undefined;
+      const now = Date.now();
+      if (!lastPing || now - lastPing.at > READINESS_CACHE_MS) {
+        try {
+          await client.ping();
+          lastPing = { at: now, ok: true };
+        } catch (error) {
+          lastPing = { at: now, ok: false, detail: `Mattermost injoignable : ${(error as Error).message}` };
+        }
+      }
+      return lastPing;
+    };
+
+    const readiness = async (): Promise<ReadinessReport> => {
+      const checks: Record<string, { ok: boolean; detail?: string }> = { ...app.readiness() };
+      const ping = await pingMattermost();
+      if (ping) checks.mattermost = { ok: ping.ok, ...(ping.detail ? { detail: ping.detail } : {}) };
+      const ready = Object.values(checks).every((check) => check.ok);
+      const socket = listener?.status();
+      return {
+        ready,
+        body: {
+          status: ready ? 'ready' : 'not_ready',
+          mode: client ? 'mattermost' : 'local',
+          checks,
+          ...(socket ? { websocket: socket.state, ...(socket.lastError ? { websocketError: socket.lastError } : {}) } : {}),
+          ...(disabled.length > 0 ? { disabled } : {}),
+          ...(publicUrl ? {} : { warnings: ['PUBLIC_URL absent : les boutons et les formulaires sont désactivés'] }),
+        },
+      };
+    };
+
+    const http = createHttpApp({
+      app,
+      log,
+      signer,
+      responder,
+      commandTokens: mm.commandTokens,
+      botUserId,
+      usernameOf: async (userId) => (client ? client.getUser(userId).then((user) => user.username, () => '') : ''),
+      readiness,
+      metrics: options.metrics,
+    });
+
+    const listening = http.listen(options.port ?? config.port, options.host ?? '0.0.0.0');
+    server = listening;
+    await new Promise<void>((resolve, reject) => {
+      listening.once('listening', resolve);
+      listening.once('error', reject);
+    });
+    // Mattermost waits up to 30 s for an integration; a slow client must not hold a socket longer.
+    listening.requestTimeout = 35_000;
+    listening.headersTimeout = 20_000;
+    const port = (listening.address() as AddressInfo).port;
+    if (options.publicUrl) publicUrl = options.publicUrl(port)?.replace(/\/+$/, '');
+    if (!publicUrl && (client || mm.commandTokens.length > 0)) {
+      log.warn('PUBLIC_URL is not set: replies are sent without buttons and dialogs cannot open');
+    }
+
+    app.start();
+    listener?.start();
+    log.info(
+      { port, mode: client ? 'mattermost' : 'local', publicUrl, commandTokenCount: mm.commandTokens.length, disabled },
+      client ? 'certif-bot listening (Mattermost)' : 'certif-bot listening (local mode)',
+    );
+
+    let closing: Promise<void> | undefined;
+    return {
+      app,
+      server: listening,
+      port,
+      url: `http://127.0.0.1:${port}`,
+      mode: client ? 'mattermost' : 'local',
+      disabled,
+      listener,
+      client,
+      close() {
+        closing ??= (async () => {
+          const closed = new Promise<void>((resolve) => listening.close(() => resolve()));
+          listening.closeIdleConnections();
+          // A request still running after 10 s (Mattermost gives up at 30 s anyway) is cut rather than awaited.
+          const force = setTimeout(() => listening.closeAllConnections(), 10_000);
+          force.unref();
+          await listener?.stop();
+          await closed;
+          clearTimeout(force);
+          await app.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    server?.close();
+    await listener?.stop();
+    await app.close();
+    throw error;
+  }
+}

@@ -1,0 +1,345 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Channel } from '@mattermost/types/channels';
+import type { Options } from '@mattermost/types/client4';
+import type { Command } from '@mattermost/types/integrations';
+import type { Post } from '@mattermost/types/posts';
+import type { Team } from '@mattermost/types/teams';
+import type { UserProfile } from '@mattermost/types/users';
+import type { AttachedFile } from '../core/reply.js';
+import type { Logger } from '../logger.js';
+import { Client4 } from './mattermost-lib.js';
+import { postListSchema, postSchema, type MattermostPost } from './payloads.js';
+import type { MattermostDialog } from './render.js';
+
+/**
+ * The bot's REST client: `@mattermost/client`'s Client4 with one change, its fetch step, so that the HTTP status
+ * survives a non-JSON error body (a 429 `text/plain "limit exceeded"`, a proxy's 502 page: Client4 reads the status
+ * from the JSON body and loses it, protocol doc §5), plus retries with backoff on network errors, 5xx and 429.
+ */
+
+export class MattermostApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly serverErrorId?: string,
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'MattermostApiError';
+  }
+
+  /** Network failures, timeouts, 5xx and 429 may succeed later; other 4xx will not. */
+  get retryable(): boolean {
+    return this.status === undefined || this.status === 429 || this.status >= 500;
+  }
+}
+
+export interface RetryPolicy {
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Per-request timeout. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 500, maxDelayMs: 10_000, timeoutMs: 15_000 };
+
+/** Media type without parameters: the server sends exactly `application/json`, a proxy may add a charset. */
+function mediaType(header: string | null): string {
+  return (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+function parseRetryAfter(headers: Headers): number | undefined {
+  const retryAfter = headers.get('retry-after');
+  if (retryAfter) {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+    const date = Date.parse(retryAfter);
+    if (Number.isFinite(date)) return Math.max(0, date - Date.now());
+  }
+  const reset = Number(headers.get('x-ratelimit-reset'));
+  return Number.isFinite(reset) && reset > 0 ? reset * 1000 : undefined;
+}
+
+class BotClient4 extends Client4 {
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly onError?: (error: MattermostApiError) => void,
+  ) {
+    super();
+  }
+
+  protected override doFetch = async <T>(url: string, options: Options): Promise<T> => {
+    try {
+      return await this.fetchOnce<T>(url, options);
+    } catch (error) {
+      if (error instanceof MattermostApiError) this.onError?.(error);
+      throw error;
+    }
+  };
+
+  // Same parsing as Client4's own fetch step, but errors keep the HTTP status and Retry-After.
+  private async fetchOnce<T>(url: string, options: Options): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(url, { ...this.getOptions(options), signal: options.signal ?? AbortSignal.timeout(this.timeoutMs) });
+    } catch (error) {
+      throw new MattermostApiError(`network error on ${describeUrl(url)}: ${(error as Error).message}`, undefined, undefined, undefined, {
+        cause: error,
+      });
+    }
+    let data: unknown;
+    try {
+      data = mediaType(response.headers.get('content-type')) === 'application/json' ? await response.json() : await response.text();
+    } catch (error) {
+      throw new MattermostApiError(`invalid response body from ${describeUrl(url)}`, response.ok ? undefined : response.status, undefined, undefined, {
+        cause: error,
+      });
+    }
+    if (response.ok) return data as T;
+    const body = (data && typeof data === 'object' ? data : {}) as { id?: string; message?: string };
+    const text = body.message ?? (typeof data === 'string' ? data.slice(0, 200) : '');
+    throw new MattermostApiError(
+      `${response.status} on ${options.method?.toUpperCase() ?? 'GET'} ${describeUrl(url)}: ${text}`,
+      response.status,
+      body.id,
+      parseRetryAfter(response.headers),
+    );
+  }
+
+  openInteractiveDialog(request: { trigger_id: string; url: string; dialog: MattermostDialog }): Promise<unknown> {
+    return this.doFetch(`${this.getBaseRoute()}/actions/dialogs/open`, { method: 'post', body: JSON.stringify(request) });
+  }
+
+  pingServer(): Promise<unknown> {
+    return this.doFetch(`${this.getBaseRoute()}/system/ping`, { method: 'get' });
+  }
+}
+
+function describeUrl(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Runs `operation` again on retryable failures: exponential backoff with jitter, or the server's Retry-After. */
+export async function withRetry<T>(
+  operation: () => Promise<T>,
+  policy: RetryPolicy,
+  onRetry?: (error: MattermostApiError, attempt: number, delayMs: number) => void,
+): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (!(error instanceof MattermostApiError) || !error.retryable || attempt >= policy.attempts) throw error;
+      const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+      const delay =
+        error.retryAfterMs !== undefined ? Math.min(error.retryAfterMs, policy.maxDelayMs * 3) : backoff / 2 + Math.random() * (backoff / 2);
+      onRetry?.(error, attempt, delay);
+      await sleep(delay);
+    }
+  }
+}
+
+export interface NewPost {
+  channelId: string;
+  message: string;
+  rootId?: string;
+  props?: Record<string, unknown>;
+  fileIds?: string[];
+  /**
+   * Same value for every attempt: the server remembers it for 30 s and returns the first post instead of creating a
+   * second one (`deduplicateCreatePost`), so a retry after a lost response does not post twice.
+   */
+  pendingPostId?: string;
+}
+
+export interface MattermostClient {
+  readonly url: string;
+  /** The bot's own user (cached after the first success). */
+  me(): Promise<UserProfile>;
+  createPost(post: NewPost): Promise<MattermostPost>;
+  patchPost(postId: string, patch: { message?: string; props?: Record<string, unknown> }): Promise<MattermostPost>;
+  getPost(postId: string): Promise<MattermostPost>;
+  /** The direct channel between the bot and `userId` (created when missing; cached). */
+  directChannelWith(userId: string): Promise<Channel>;
+  uploadFile(channelId: string, file: AttachedFile): Promise<string>;
+  openDialog(request: { trigger_id: string; url: string; dialog: MattermostDialog }): Promise<void>;
+  postsSince(channelId: string, since: number): Promise<MattermostPost[]>;
+  /** Every channel the bot is a member of, in every team, DMs included. */
+  myChannels(): Promise<Channel[]>;
+  getUser(userId: string): Promise<UserProfile>;
+  getTeamByName(name: string): Promise<Team>;
+  listCustomCommands(teamId: string): Promise<Command[]>;
+  addCommand(command: Partial<Command>): Promise<Command>;
+  editCommand(command: Command): Promise<Command>;
+  ping(): Promise<void>;
+  /** `ws(s)://…/api/v4/websocket`. */
+  websocketUrl(): string;
+}
+
+export type MattermostErrorKind = 'network' | 'rate_limited' | 'server' | 'client';
+
+export function errorKind(error: MattermostApiError): MattermostErrorKind {
+  if (error.status === undefined) return 'network';
+  if (error.status === 429) return 'rate_limited';
+  return error.status >= 500 ? 'server' : 'client';
+}
+
+export function createMattermostClient(options: {
+  url: string;
+  token: string;
+  log: Logger;
+  retry?: Partial<RetryPolicy>;
+  /** Told about every failed call, retried or not (metrics). */
+  onError?: (kind: MattermostErrorKind) => void;
+}): MattermostClient {
+  const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+  const client = new BotClient4(policy.timeoutMs, (error) => options.onError?.(errorKind(error)));
+  client.setUrl(options.url);
+  client.setToken(options.token);
+  client.setUserAgent('certif-bot');
+  // Client4 sends `credentials: 'include'` for browsers; harmless for Node's fetch but we have no cookies to send.
+  client.setIncludeCookies(false);
+  const log = options.log.child({ component: 'mattermost-rest' });
+
+  const retry = <T>(what: string, operation: () => Promise<T>) =>
+    withRetry(operation, policy, (error, attempt, delayMs) =>
+      log.warn({ what, attempt, status: error.status, delayMs: Math.round(delayMs) }, 'Mattermost request failed, retrying'),
+    );
+
+  let me: Promise<UserProfile> | undefined;
+  const directChannels = new Map<string, Promise<Channel>>();
+  const users = new Map<string, UserProfile>();
+
+  const self: MattermostClient = {
+    url: options.url,
+    me() {
+      me ??= retry('get me', () => client.getMe()).catch((error: unknown) => {
+        me = undefined;
+        throw error;
+      });
+      return me;
+    },
+    async createPost(post) {
+      const pendingPostId = post.pendingPostId ?? randomUUID();
+      const created = await retry('create post', () =>
+        client.createPost({
+          channel_id: post.channelId,
+          message: post.message,
+          ...(post.rootId ? { root_id: post.rootId } : {}),
+          ...(post.props ? { props: post.props } : {}),
+          ...(post.fileIds && post.fileIds.length > 0 ? { file_ids: post.fileIds } : {}),
+          pending_post_id: pendingPostId,
+        } as Partial<Post> as Post),
+      );
+      return postSchema.parse(created);
+    },
+    async patchPost(postId, patch) {
+      return postSchema.parse(await retry('patch post', () => client.patchPost({ id: postId, ...patch } as Partial<Post> & { id: string })));
+    },
+    async getPost(postId) {
+      return postSchema.parse(await retry('get post', () => client.getPost(postId)));
+    },
+    directChannelWith(userId) {
+      let channel = directChannels.get(userId);
+      if (!channel) {
+        channel = self
+          .me()
+          .then((bot) => retry('create direct channel', () => client.createDirectChannel([bot.id, userId])))
+          .catch((error: unknown) => {
+            directChannels.delete(userId);
+            throw error;
+          });
+        directChannels.set(userId, channel);
+      }
+      return channel;
+    },
+    async uploadFile(channelId, file) {
+      const result = await retry('upload file', () => {
+        const form = new FormData();
+        form.append('channel_id', channelId);
+        const bytes = typeof file.content === 'string' ? new TextEncoder().encode(file.content) : Uint8Array.from(file.content);
+        form.append('files', new Blob([bytes], { type: file.mimeType }), file.name);
+        return client.uploadFile(form);
+      });
+      const info = result.file_infos[0];
+      if (!info) throw new MattermostApiError('upload returned no file', undefined);
+      return info.id;
+    },
+    async openDialog(request) {
+      // Not retried: the trigger id is valid for 30 s from the click, and a late dialog is worse than none.
+      await client.openInteractiveDialog(request);
+    },
+    async postsSince(channelId, since) {
+      const list = postListSchema.parse(await retry('get posts since', () => client.getPostsSince(channelId, since, false)));
+      const posts: MattermostPost[] = [];
+      for (const postId of list.order) {
+        const parsed = postSchema.safeParse(list.posts[postId]);
+        if (parsed.success) posts.push(parsed.data);
+      }
+      return posts.sort((a, b) => a.create_at - b.create_at);
+    },
+    async myChannels() {
+      const teams = await retry('get my teams', () => client.getMyTeams());
+      const byId = new Map<string, Channel>();
+      for (const team of teams) {
+        // DMs and group messages are listed with every team; the map keeps one copy.
+        for (const channel of await retry('get my channels', () => client.getMyChannels(team.id))) byId.set(channel.id, channel);
+      }
+      return [...byId.values()];
+    },
+    async getUser(userId) {
+      const cached = users.get(userId);
+      if (cached) return cached;
+      const user = await retry('get user', () => client.getUser(userId));
+      if (users.size > 5000) users.clear();
+      users.set(userId, user);
+      return user;
+    },
+    getTeamByName: (name) => retry('get team', () => client.getTeamByName(name)),
+    listCustomCommands: (teamId) => retry('list commands', () => client.getCustomTeamCommands(teamId)),
+    addCommand: (command) => retry('create command', () => client.addCommand(command as Command)),
+    editCommand: (command) => retry('update command', () => client.editCommand(command)),
+    async ping() {
+      await client.pingServer();
+    },
+    websocketUrl() {
+      return client.getWebSocketUrl().replace(/^http/, 'ws');
+    },
+  };
+  return self;
+}
+
+/** A stable pending_post_id for one part of one logical message. */
+export function pendingPostIdFor(key: string, part: number): string {
+  return `certif-${createHash('sha256').update(`${key}#${part}`).digest('hex').slice(0, 32)}`;
+}
+
+/**
+ * Posts a CommandResponse to a slash command's response_url (valid 30 minutes, 5 uses; no authentication: the URL
+ * is the credential). The reply is then shown exactly like a direct slash response: ephemeral to the invoking user.
+ */
+export async function postToResponseUrl(url: string, body: unknown, policy: RetryPolicy = DEFAULT_RETRY): Promise<void> {
+  await withRetry(async () => {
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(policy.timeoutMs),
+      });
+    } catch (error) {
+      throw new MattermostApiError(`network error on response_url: ${(error as Error).message}`, undefined, undefined, undefined, { cause: error });
+    }
+    await response.arrayBuffer().catch(() => undefined);
+    if (!response.ok) throw new MattermostApiError(`${response.status} on response_url`, response.status, undefined, parseRetryAfter(response.headers));
+  }, policy);
+}

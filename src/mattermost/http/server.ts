@@ -1,0 +1,249 @@
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { App } from '../../app.js';
+import type { Incoming } from '../../core/incoming.js';
+import type { Reply } from '../../core/reply.js';
+import type { Logger } from '../../logger.js';
+import type { Metrics } from '../../observability/metrics.js';
+import { actionRequestSchema, dialogSubmissionSchema, slashCommandSchema } from '../payloads.js';
+import type { Responder } from '../respond.js';
+import { GrantRejectedError, safeEqual, type Signer } from '../signing.js';
+import { actionToIncoming, commandToIncoming, dialogToIncoming } from '../to-incoming.js';
+
+/**
+ * The endpoints Mattermost calls: slash commands (form-encoded, authenticated by their token), button clicks and
+ * dialog submissions (JSON, unsigned by Mattermost: our own HMAC in the context/state is checked), and the probes.
+ */
+
+export const COMMAND_ROUTE = '/mattermost/command';
+export const ACTION_ROUTE = '/mattermost/action';
+export const DIALOG_ROUTE = '/mattermost/dialog';
+
+/**
+ * A slash form carries at most one post's worth of text (16,383 runes); URL-encoded, a rune takes up to 12 bytes,
+ * so 256 kB lets the longest message through while a 1 MB body is refused with 413.
+ */
+const COMMAND_BODY_LIMIT = '256kb';
+const JSON_BODY_LIMIT = '64kb';
+
+export interface ReadinessReport {
+  ready: boolean;
+  body: Record<string, unknown>;
+}
+
+export interface HttpDeps {
+  app: App;
+  log: Logger;
+  signer: Signer;
+  responder: Responder;
+  commandTokens: readonly string[];
+  botUserId: () => string | undefined;
+  /** The username of a user id, for dialog submissions (which carry none); '' when unknown. */
+  usernameOf: (userId: string) => Promise<string>;
+  readiness: () => Promise<ReadinessReport>;
+  /** When given: GET /metrics, and the latency of every request. */
+  metrics?: Metrics;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly userMessage: string,
+  ) {
+    super(userMessage);
+  }
+}
+
+function send(res: Response, status: number, body: unknown): void {
+  res.status(status).json(body);
+}
+
+export function createHttpApp(deps: HttpDeps): express.Express {
+  const { app, log, signer, responder } = deps;
+  const http = express();
+  http.disable('x-powered-by');
+  http.set('trust proxy', false);
+
+  const commandBody = express.urlencoded({ extended: false, limit: COMMAND_BODY_LIMIT, parameterLimit: 1000 });
+  const jsonBody = express.json({ limit: JSON_BODY_LIMIT, strict: true });
+
+  /** Checks every configured token without stopping at the first match, each comparison in constant time. */
+  const knownToken = (token: string): boolean => {
+    let found = false;
+    for (const candidate of deps.commandTokens) found = safeEqual(candidate, token) || found;
+    return found;
+  };
+  const headerToken = (req: Request): string | undefined => /^token\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1];
+
+  /**
+   * The router already writes the one info line per handled input (kind, name, user; never the text); the
+   * transport adds what it did with the reply at debug level.
+   */
+  const logInput = (fields: Record<string, unknown>, started: number) =>
+    log.debug({ ...fields, ms: Date.now() - started }, 'mattermost request answered');
+
+  const dispatch = (incoming: Incoming, requestId: string): Promise<Reply> => app.router.dispatch(incoming, { requestId });
+
+  if (deps.metrics) {
+    const metrics = deps.metrics;
+    http.use((req, res, next) => {
+      const started = process.hrtime.bigint();
+      res.on('finish', () => {
+        // The route pattern, not the raw path: unknown paths must not create new label values.
+        const route = (req.route as { path?: string } | undefined)?.path ?? 'other';
+        metrics.observeHttp({ method: req.method, route, status: res.statusCode }, Number(process.hrtime.bigint() - started) / 1e9);
+      });
+      next();
+    });
+    http.get('/metrics', async (_req, res) => {
+      res.setHeader('Content-Type', metrics.contentType);
+      res.end(await metrics.render());
+    });
+  }
+
+  http.get('/healthz', (_req, res) => send(res, 200, { status: 'ok' }));
+
+  http.get('/readyz', async (_req, res) => {
+    const report = await deps.readiness();
+    send(res, report.ready ? 200 : 503, report.body);
+  });
+
+  http.post(
+    COMMAND_ROUTE,
+    // The header is checked before the body is read: an unknown token costs nothing.
+    (req, _res, next) => {
+      if (deps.commandTokens.length === 0) throw new HttpError(401, "Aucun jeton de commande n'est configuré (MM_COMMAND_TOKENS).");
+      const token = headerToken(req);
+      if (token !== undefined && !knownToken(token)) throw new HttpError(401, 'Jeton de commande inconnu.');
+      next();
+    },
+    commandBody,
+    async (req, res) => {
+      const started = Date.now();
+      const fromHeader = headerToken(req);
+      const fromForm = typeof req.body?.token === 'string' ? (req.body.token as string) : undefined;
+      const token = fromHeader ?? fromForm;
+      if (!token || !knownToken(token) || (fromHeader && fromForm && !safeEqual(fromHeader, fromForm))) {
+        throw new HttpError(401, 'Jeton de commande inconnu.');
+      }
+      const parsed = slashCommandSchema.safeParse(req.body ?? {});
+      if (!parsed.success) throw new HttpError(400, `Commande mal formée (${fieldsOf(parsed.error.issues)}).`);
+      const form = parsed.data;
+      const requestId = randomUUID();
+      const incoming = commandToIncoming(form, deps.botUserId());
+      const reply = await dispatch(incoming, requestId);
+      const response = await responder.forCommand(incoming, reply, form.response_url);
+      send(res, 200, response);
+      logInput(
+        { requestId, input: 'command', command: incoming.command, userId: form.user_id, channelId: form.channel_id, reply: reply.type, status: 200 },
+        started,
+      );
+    },
+  );
+
+  http.post(ACTION_ROUTE, jsonBody, async (req, res) => {
+    const started = Date.now();
+    const parsed = actionRequestSchema.safeParse(req.body);
+    if (!parsed.success) throw new HttpError(400, `Action mal formée (${fieldsOf(parsed.error.issues)}).`);
+    const request = parsed.data;
+    const grant = verify(() => signer.verifyAction(request.context, { userId: request.user_id, channelId: request.channel_id }), log, {
+      input: 'action',
+      userId: request.user_id,
+    });
+    const requestId = randomUUID();
+    const incoming = actionToIncoming(request, grant, deps.botUserId());
+    const reply = await dispatch(incoming, requestId);
+    const response = await responder.forAction(incoming, grant, reply);
+    send(res, 200, response);
+    logInput(
+      {
+        requestId,
+        input: 'action',
+        action: grant.action,
+        userId: request.user_id,
+        channelId: request.channel_id,
+        reply: reply.type,
+        response: response.update ? 'update' : response.ephemeral_text !== undefined ? 'ephemeral_text' : 'empty',
+        status: 200,
+      },
+      started,
+    );
+  });
+
+  http.post(DIALOG_ROUTE, jsonBody, async (req, res) => {
+    const started = Date.now();
+    const parsed = dialogSubmissionSchema.safeParse(req.body);
+    if (!parsed.success) throw new HttpError(400, `Formulaire mal formé (${fieldsOf(parsed.error.issues)}).`);
+    const request = parsed.data;
+    const grant = verify(
+      () => signer.verifyDialogState(request.state, { userId: request.user_id, channelId: request.channel_id, callbackId: request.callback_id }),
+      log,
+      { input: 'dialog', userId: request.user_id },
+    );
+    const requestId = randomUUID();
+    const incoming = dialogToIncoming(request, grant, await deps.usernameOf(request.user_id));
+    const reply = await dispatch(incoming, requestId);
+    const response = await responder.forDialog(incoming, grant, reply);
+    send(res, 200, response);
+    logInput(
+      {
+        requestId,
+        input: 'dialog',
+        callbackId: request.callback_id,
+        cancelled: request.cancelled,
+        userId: request.user_id,
+        channelId: request.channel_id,
+        reply: reply.type,
+        status: 200,
+      },
+      started,
+    );
+  });
+
+  http.use((_req, res) => send(res, 404, { error: 'Adresse inconnue.' }));
+
+  // Express 5 passes rejected promises here too. A client never sees a stack.
+  http.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const { status, message } = classify(error);
+    if (status >= 500) log.error({ err: error, path: req.path }, 'request failed');
+    else log.warn({ path: req.path, status, reason: message }, 'request refused');
+    if (!res.headersSent) send(res, status, { error: message });
+  });
+
+  return http;
+}
+
+function verify<T>(check: () => T, log: Logger, fields: Record<string, unknown>): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof GrantRejectedError) {
+      log.warn({ ...fields, reason: error.reason }, 'signed context rejected');
+      throw new HttpError(
+        403,
+        error.reason === 'expired'
+          ? 'Ce bouton a expiré. Relancez la commande pour en obtenir un nouveau.'
+          : "Ce bouton ou ce formulaire n'est pas valable pour vous.",
+      );
+    }
+    throw error;
+  }
+}
+
+function fieldsOf(issues: readonly { path: readonly PropertyKey[] }[]): string {
+  const names = [...new Set(issues.map((issue) => issue.path.map(String).join('.') || 'corps'))];
+  return `champ${names.length > 1 ? 's' : ''} ${names.slice(0, 5).join(', ')}`;
+}
+
+function classify(error: unknown): { status: number; message: string } {
+  if (error instanceof HttpError) return { status: error.status, message: error.userMessage };
+  const info = (error ?? {}) as { status?: number; statusCode?: number; type?: string };
+  const status = info.status ?? info.statusCode ?? 500;
+  if (status === 413 || info.type === 'entity.too.large') return { status: 413, message: 'Requête trop volumineuse.' };
+  if (info.type === 'entity.parse.failed') return { status: 400, message: 'Corps de requête illisible (JSON invalide).' };
+  if (status === 415 || info.type === 'encoding.unsupported' || info.type === 'charset.unsupported') {
+    return { status: 415, message: 'Encodage de requête non pris en charge.' };
+  }
+  if (status >= 400 && status < 500) return { status, message: 'Requête invalide.' };
+  return { status: 500, message: 'Erreur interne. Réessayez dans un instant.' };
+}
