@@ -23,6 +23,17 @@ export interface BackgroundJob {
 
 export type ReadinessCheck = () => { ok: boolean; detail?: string };
 
+export interface ReloadResult {
+  ok: boolean;
+  /** What is now in use, in French, e.g. « 72 fiches ». */
+  summary: string;
+  /** `file: problem` lines when not ok; the previous version stays in use. */
+  problems: readonly string[];
+}
+
+/** Re-reads files (knowledge base, directory) without a restart: admin command, file change, SIGHUP. */
+export type Reloadable = () => ReloadResult;
+
 export interface FeatureDeps {
   config: Readonly<Config>;
   log: Logger;
@@ -32,6 +43,9 @@ export interface FeatureDeps {
   notifier: Notifier;
   addJob(job: BackgroundJob): void;
   addReadinessCheck(name: string, check: ReadinessCheck): void;
+  addReloadable(name: string, reload: Reloadable): void;
+  /** Runs every registered reload (the admin command uses it); results by name. */
+  reloadAll(): Record<string, ReloadResult>;
   /** Every feature that stores something about a user declares it here (RGPD export, erasure, retention). */
   personalData: PersonalDataRegistry;
 }
@@ -46,6 +60,7 @@ export interface App {
   /** Starts background jobs (reminders, outbox…). The console and tests may leave them stopped. */
   start(): void;
   readiness(): Record<string, { ok: boolean; detail?: string }>;
+  reloadAll(): Record<string, ReloadResult>;
   close(): Promise<void>;
 }
 
@@ -73,6 +88,9 @@ export function createApp(options: AppOptions): App {
   });
   const router = createRouter({ log, clock });
   const jobs: BackgroundJob[] = [];
+  const reloadables = new Map<string, Reloadable>();
+  const reloadAll = (): Record<string, ReloadResult> =>
+    Object.fromEntries([...reloadables].map(([name, reload]) => [name, reload()]));
   const checks = new Map<string, ReadinessCheck>([
     [
       'storage',
@@ -96,6 +114,8 @@ export function createApp(options: AppOptions): App {
     notifier,
     addJob: (job) => jobs.push(job),
     addReadinessCheck: (name, check) => checks.set(name, check),
+    addReloadable: (name, reload) => reloadables.set(name, reload),
+    reloadAll,
     personalData: createPersonalDataRegistry(),
   };
   registerFeatures(deps);
@@ -113,6 +133,7 @@ export function createApp(options: AppOptions): App {
       started = true;
       for (const job of jobs) job.start();
     },
+    reloadAll,
     readiness() {
       return Object.fromEntries([...checks].map(([name, check]) => [name, check()]));
     },

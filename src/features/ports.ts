@@ -31,19 +31,9 @@ export interface KnowledgeEntryInfo {
   route: string;
 }
 
-export interface ReloadResult {
-  ok: boolean;
-  /** What was loaded, in French, e.g. « 72 fiches ». */
-  summary: string;
-  /** `file: problem` lines when not ok; the previous knowledge stays in use. */
-  problems: readonly string[];
-}
-
 export interface FaqPort {
   getQuestion(id: number): LoggedQuestion | undefined;
   entryInfo(entryId: string): KnowledgeEntryInfo | undefined;
-  /** Re-reads knowledge/ (admin command, file change, SIGHUP); keeps the old base when the new one is invalid. */
-  reload(): ReloadResult;
 }
 
 /** Button action the FAQ offers when it abstains or after « Pas utile »; registered by the escalation feature. */

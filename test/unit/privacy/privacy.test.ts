@@ -51,6 +51,8 @@ function setup(canPost = true) {
     notifier,
     addJob: () => undefined,
     addReadinessCheck: () => undefined,
+    addReloadable: () => undefined,
+    reloadAll: () => ({}),
     personalData: registry,
   };
   registerPrivacy(deps);
