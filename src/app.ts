@@ -2,11 +2,13 @@ import path from 'node:path';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { Notifier } from './core/notifier.js';
+import { createConcurrencyGuard, createRateLimiter } from './core/guards.js';
 import { createRouter, type Router } from './core/router.js';
 import type { Logger } from './logger.js';
 import { MATTERMOST_MIGRATIONS } from './mattermost/answered-posts.js';
 import { createPersonalDataRegistry, type PersonalDataRegistry } from './features/privacy/personal-data.js';
 import { registerPrivacy } from './features/privacy/privacy-handlers.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
 import { openDatabase, type Database, type Migration } from './storage/database.js';
 
 /**
@@ -46,6 +48,8 @@ export interface FeatureDeps {
   addReloadable(name: string, reload: Reloadable): void;
   /** Runs every registered reload (the admin command uses it); results by name. */
   reloadAll(): Record<string, ReloadResult>;
+  /** Counters and state gauges (GET /metrics when served). */
+  metrics: Metrics;
   /** Every feature that stores something about a user declares it here (RGPD export, erasure, retention). */
   personalData: PersonalDataRegistry;
 }
@@ -57,6 +61,7 @@ export interface App {
   db: Database;
   router: Router;
   notifier: Notifier;
+  metrics: Metrics;
   /** Starts background jobs (reminders, outbox…). The console and tests may leave them stopped. */
   start(): void;
   readiness(): Record<string, { ok: boolean; detail?: string }>;
@@ -71,6 +76,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Defaults to `DATA_DIR/certif-bot.sqlite`; tests pass `:memory:` or a temp file. */
   databaseFile?: string;
+  /** Shared with the HTTP server when serving; a private registry otherwise. */
+  metrics?: Metrics;
 }
 
 /** Every feature's schema changes, in order. A feature appends its own list here (ids prefixed by the feature). */
@@ -86,7 +93,14 @@ export function createApp(options: AppOptions): App {
     file: options.databaseFile ?? path.join(config.dataDir, 'certif-bot.sqlite'),
     migrations: ALL_MIGRATIONS,
   });
-  const router = createRouter({ log, clock });
+  const metrics = options.metrics ?? createMetrics({ defaultMetrics: false });
+  const router = createRouter({
+    log,
+    clock,
+    rateLimiter: createRateLimiter({ perMinute: config.rateLimitPerMinute }),
+    concurrency: createConcurrencyGuard(config.maxConcurrentRequests),
+    observe: (incoming, reply, durationMs) => metrics.observeInput(incoming, reply, durationMs),
+  });
   const jobs: BackgroundJob[] = [];
   const reloadables = new Map<string, Reloadable>();
   const reloadAll = (): Record<string, ReloadResult> =>
@@ -116,6 +130,7 @@ export function createApp(options: AppOptions): App {
     addReadinessCheck: (name, check) => checks.set(name, check),
     addReloadable: (name, reload) => reloadables.set(name, reload),
     reloadAll,
+    metrics,
     personalData: createPersonalDataRegistry(),
   };
   registerFeatures(deps);
@@ -128,12 +143,13 @@ export function createApp(options: AppOptions): App {
     db,
     router,
     notifier,
+    metrics,
+    reloadAll,
     start() {
       if (started) return;
       started = true;
       for (const job of jobs) job.start();
     },
-    reloadAll,
     readiness() {
       return Object.fromEntries([...checks].map(([name, check]) => [name, check()]));
     },

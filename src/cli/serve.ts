@@ -45,12 +45,22 @@ export async function runServe(_args: readonly string[], io: CliIo, signals: Nod
   let stopping: Promise<void> | undefined;
   const shutdown = (reason: string) => {
     stopping ??= (async () => {
+      signals.off('SIGHUP', reload);
       log.info({ reason }, 'shutting down');
       await bot.close();
       log.info('stopped');
     })();
     return stopping;
   };
+
+  // SIGHUP: re-read the knowledge base and the directory without a restart (what `/certif-admin recharger` does).
+  const reload = () => {
+    for (const [name, result] of Object.entries(bot.app.reloadAll())) {
+      if (result.ok) log.info({ reloaded: name, summary: result.summary }, 'reloaded on SIGHUP');
+      else log.error({ reloaded: name, problems: result.problems }, 'reload refused on SIGHUP: the previous version stays in use');
+    }
+  };
+  signals.on('SIGHUP', reload);
 
   const stopped = new Promise<string>((resolve) => {
     signals.once('SIGINT', () => resolve('SIGINT'));

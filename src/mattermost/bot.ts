@@ -85,7 +85,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const poster = client ? createPoster({ client, buttons }) : undefined;
   const notifier = client && poster ? createMattermostNotifier({ client, poster }) : unavailableNotifier();
 
-  const app = createApp({ config, log, notifier, clock, databaseFile: options.databaseFile });
+  const app = createApp({ config, log, notifier, clock, databaseFile: options.databaseFile, metrics: options.metrics });
   let listener: MentionListener | undefined;
   let server: Server | undefined;
   try {

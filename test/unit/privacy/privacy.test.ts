@@ -1,3 +1,4 @@
+import { createMetrics } from '../../../src/observability/metrics.js';
 import { describe, expect, it } from 'vitest';
 import type { FeatureDeps } from '../../../src/app.js';
 import { fixedClock } from '../../../src/core/clock.js';
@@ -53,6 +54,7 @@ function setup(canPost = true) {
     addReadinessCheck: () => undefined,
     addReloadable: () => undefined,
     reloadAll: () => ({}),
+    metrics: createMetrics({ defaultMetrics: false }),
     personalData: registry,
   };
   registerPrivacy(deps);
