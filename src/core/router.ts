@@ -44,7 +44,7 @@ export const BUSY_TEXT = 'Je reçois beaucoup de demandes en ce moment : réessa
 export interface RouterOptions {
   log: Logger;
   clock: Clock;
-  /** Per-user limit on typed inputs (commands and messages); button clicks and dialogs are not limited. */
+  /** Per-user limit on typed chat inputs (commands and messages); clicks, dialogs and the console are not limited. */
   rateLimiter?: RateLimiter;
   concurrency?: ConcurrencyGuard;
   /** Called once per handled input, after the reply is built (metrics). */
@@ -114,7 +114,8 @@ export function createRouter(deps: RouterOptions): Router {
   }
 
   async function guardedRoute(incoming: Incoming, ctx: HandlerContext, log: Logger, requestId: string): Promise<Reply> {
-    const typed = incoming.kind === 'command' || incoming.kind === 'message';
+    // The console (chat, ask --json) is the operator's own terminal: only chat users are rate-limited.
+    const typed = (incoming.kind === 'command' || incoming.kind === 'message') && incoming.transport !== 'console';
     if (typed && deps.rateLimiter && !deps.rateLimiter.tryTake(incoming.user.id, ctx.now)) {
       return message(RATE_LIMITED_TEXT, { meta: { refused: 'rate_limited' } });
     }

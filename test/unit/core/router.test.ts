@@ -61,20 +61,23 @@ describe('router', () => {
   });
 });
 
+/** Typed in Mattermost: the rate limit applies (the console is exempt). */
+const chatCommand = (name: string, text: string): Incoming => ({ ...command(name, text), transport: 'mattermost' });
+
 describe('router guards', () => {
   it('limits typed inputs per user, not clicks, and lets the user go on after a minute', async () => {
     const clock = fixedClock('2026-11-23T10:00:00Z');
     const router = createRouter({ log: createSilentLogger(), clock, rateLimiter: createRateLimiter({ perMinute: 2 }) });
     router.command({ name: 'c', description: '', hint: '' }, () => message('ok'));
     router.action('click', () => message('clicked'));
-    expect(await router.dispatch(command('c', ''))).toMatchObject({ text: 'ok' });
-    expect(await router.dispatch(command('c', ''))).toMatchObject({ text: 'ok' });
-    expect(await router.dispatch(command('c', ''))).toMatchObject({ text: RATE_LIMITED_TEXT, meta: { refused: 'rate_limited' } });
+    expect(await router.dispatch(chatCommand('c', ''))).toMatchObject({ text: 'ok' });
+    expect(await router.dispatch(chatCommand('c', ''))).toMatchObject({ text: 'ok' });
+    expect(await router.dispatch(chatCommand('c', ''))).toMatchObject({ text: RATE_LIMITED_TEXT, meta: { refused: 'rate_limited' } });
     expect(await router.dispatch({ ...base, kind: 'action', action: 'click', payload: {} })).toMatchObject({ text: 'clicked' });
-    const other: Incoming = { ...base, user: { id: 'someone-else', username: 'bob' }, kind: 'command', command: 'c', text: '' };
+    const other: Incoming = { ...base, transport: 'mattermost', user: { id: 'someone-else', username: 'bob' }, kind: 'command', command: 'c', text: '' };
     expect(await router.dispatch(other)).toMatchObject({ text: 'ok' });
     clock.advance(60_000);
-    expect(await router.dispatch(command('c', ''))).toMatchObject({ text: 'ok' });
+    expect(await router.dispatch(chatCommand('c', ''))).toMatchObject({ text: 'ok' });
   });
 
   it('refuses politely when too many inputs are in flight, and frees the slot afterwards', async () => {
