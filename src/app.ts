@@ -9,6 +9,7 @@ import { MATTERMOST_MIGRATIONS } from './mattermost/answered-posts.js';
 import { createPersonalDataRegistry, type PersonalDataRegistry } from './features/privacy/personal-data.js';
 import { registerPrivacy } from './features/privacy/privacy-handlers.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import { DEADLINE_MIGRATIONS, registerDeadline } from './features/deadline/index.js';
 import { openDatabase, type Database, type Migration } from './storage/database.js';
 
 /**
@@ -84,6 +85,7 @@ export interface AppOptions {
 export const ALL_MIGRATIONS: readonly Migration[] = [
   ...MATTERMOST_MIGRATIONS,
   // feature migrations
+  ...DEADLINE_MIGRATIONS,
 ];
 
 export function createApp(options: AppOptions): App {
@@ -163,5 +165,6 @@ export function createApp(options: AppOptions): App {
 /** Registration order matters only where a feature hands a port to another. */
 function registerFeatures(deps: FeatureDeps): void {
   // features
+  registerDeadline(deps);
   registerPrivacy(deps);
 }

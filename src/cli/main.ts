@@ -12,7 +12,11 @@ Usage :
   certif-bot chat                       console interactive : questions et commandes comme dans Mattermost
   certif-bot ask "question"             affiche la réponse à une question
   certif-bot ask --json                 une question par ligne sur l'entrée standard, une ligne JSON par réponse
+  certif-bot kb check                   vérifie la base de connaissances (knowledge/)
+  certif-bot kb eval [fichier]          mesure la FAQ sur le jeu d'évaluation (eval/faq-eval.tsv)
   certif-bot register --team <équipe>   crée ou met à jour les commandes slash de manifest.json (MM_ADMIN_TOKEN)
+  certif-bot deadline <fin> [--examen <date>] [--pix <date>]
+                                        date limite des six mois, convocation, validité Pix
   certif-bot help                       cette aide
 `;
 
@@ -34,8 +38,10 @@ const COMMANDS: Record<string, CommandRunner> = {
   // Loaded on demand: `ask` and `chat` need neither express nor @mattermost/client.
   serve: async (args, io) => (await import('./serve.js')).runServe(args, io),
   register: async (args, io) => (await import('./register.js')).runRegister(args, io),
+  kb: async (args, io) => (await import('./kb.js')).runKb(args, io),
   chat: withLocalApp((app, _args, io) => runChat(app, io)),
   ask: withLocalApp((app, args, io) => runAsk(app, args, io)),
+  deadline: async (args, io) => (await import('./deadline.js')).runDeadline(args, io),
 };
 
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { App } from '../../src/app.js';
+import type { Clock } from '../../src/core/clock.js';
 import { loadConfig } from '../../src/config.js';
 import type { Logger } from '../../src/logger.js';
 import { REDACTED_PATHS } from '../../src/logger.js';
@@ -61,6 +62,8 @@ export interface WorldOptions {
   /** Start without Mattermost (local mode): no MM_URL. */
   local?: boolean;
   commandTriggers?: string[];
+  /** The bot's clock (default: system time). */
+  clock?: Clock;
 }
 
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
@@ -89,6 +92,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       host: '127.0.0.1',
       publicUrl: (port) => `http://127.0.0.1:${port}`,
       configure: options.configure,
+      clock: options.clock,
       retry: { attempts: 5, baseDelayMs: 20, maxDelayMs: 300, timeoutMs: 3000 },
       listener: { minRetryMs: 50, jitterMs: 20, retryAfterFailureMs: 300 },
     });

@@ -1,0 +1,77 @@
+import { createEvents, type DateArray } from 'ics';
+import { addDays, toIsoDay, type CalendarDate } from './dates.js';
+import type { CalendarFacts } from './rules.js';
+
+/**
+ * An iCalendar file (RFC 5545) of the user's dates, as all-day events: the six-month limit, the « no convocation
+ * yet? » alert, the exam, the latest convocation date and the indicative end of Pix validity. Pure: `now` stamps it.
+ */
+
+interface AllDayEvent {
+  id: string;
+  date: CalendarDate;
+  summary: string;
+  description: string;
+}
+
+export function calendarEvents(facts: CalendarFacts): AllDayEvent[] {
+  const events: AllDayEvent[] = [];
+  if (facts.end) {
+    events.push({
+      id: 'limite-six-mois',
+      date: facts.end.limit,
+      summary: 'Date limite : être présenté(e) aux examens CCP1 et Pix',
+      description: 'Six mois après la fin de formation. Aucun report prévu par les sources : confirmez avec votre organisme de formation.',
+    });
+    events.push({
+      id: 'alerte-convocation',
+      date: facts.end.worryFrom,
+      summary: 'Toujours pas de convocation ? Contactez votre organisme de formation',
+      description: "Les convocations sont envoyées au moins un mois avant l'examen.",
+    });
+  }
+  if (facts.exam) {
+    events.push({
+      id: 'examen',
+      date: facts.exam.exam,
+      summary: 'Examen de certification',
+      description: 'Votre employeur est tenu de vous libérer de vos obligations professionnelles ce jour-là.',
+    });
+    events.push({
+      id: 'convocation',
+      date: facts.exam.convocationBy,
+      summary: "Convocation à l'examen reçue au plus tard",
+      description: "Sans convocation à cette date, contactez votre organisme de formation.",
+    });
+  }
+  if (facts.pix) {
+    events.push({
+      id: 'fin-validite-pix',
+      date: facts.pix.validUntil,
+      summary: 'Fin de validité indicative du certificat Pix',
+      description: "Trois ans de validité ; le point de départ exact n'est pas précisé.",
+    });
+  }
+  return events;
+}
+
+/** Built with the `ics` library (escaping, line folding, CRLF are its business). */
+export function buildIcs(facts: CalendarFacts, userId: string, now: Date): string {
+  const owner = userId.replace(/[^A-Za-z0-9-]/g, '');
+  const asArray = (date: CalendarDate): DateArray => [date.year, date.month, date.day];
+  const { error, value } = createEvents(
+    calendarEvents(facts).map((event) => ({
+      uid: `${event.id}-${toIsoDay(event.date).replace(/-/g, '')}-${owner}@certif-bot`,
+      start: asArray(event.date),
+      end: asArray(addDays(event.date, 1)),
+      title: event.summary,
+      description: event.description,
+      transp: 'TRANSPARENT' as const,
+      timestamp: now.getTime(),
+      productId: '-//certif-bot//deadline//FR',
+      calName: 'Certification CnFS',
+    })),
+  );
+  if (error || !value) throw new Error(`calendar file could not be built: ${String(error)}`);
+  return value;
+}
