@@ -10,6 +10,7 @@ import { createPersonalDataRegistry, type PersonalDataRegistry } from './feature
 import { registerPrivacy } from './features/privacy/privacy-handlers.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { DEADLINE_MIGRATIONS, registerDeadline } from './features/deadline/index.js';
+import { DOSSIER_MIGRATIONS, registerDossier } from './features/dossier/index.js';
 import { openDatabase, type Database, type Migration } from './storage/database.js';
 
 /**
@@ -85,6 +86,7 @@ export interface AppOptions {
 export const ALL_MIGRATIONS: readonly Migration[] = [
   ...MATTERMOST_MIGRATIONS,
   // feature migrations
+  ...DOSSIER_MIGRATIONS,
   ...DEADLINE_MIGRATIONS,
 ];
 
@@ -165,6 +167,7 @@ export function createApp(options: AppOptions): App {
 /** Registration order matters only where a feature hands a port to another. */
 function registerFeatures(deps: FeatureDeps): void {
   // features
-  registerDeadline(deps);
+  const dossier = registerDossier(deps);
+  registerDeadline(deps, { dossier });
   registerPrivacy(deps);
 }
