@@ -27,8 +27,23 @@ export function parseConsoleLine(line: string, buttons: readonly Button[]): Inco
   return { ...base, kind: 'message', text };
 }
 
+/**
+ * Reads lines one at a time, with a prompt. Lines are buffered by the async iterator: piped input (several lines
+ * in one chunk) is not lost while a reply is being built, as it would be with `rl.question`.
+ */
+type AskLine = (prompt: string) => Promise<string | undefined>;
+
+function lineReader(rl: Interface, io: CliIo): AskLine {
+  const lines = rl[Symbol.asyncIterator]();
+  return async (prompt) => {
+    if (io.stdin.isTTY) io.stdout.write(prompt);
+    const next = await lines.next();
+    return next.done ? undefined : next.value;
+  };
+}
+
 /** A dialog in the console: each field is asked in turn; an empty answer keeps the default (or skips an optional field). */
-async function fillDialog(rl: Interface, io: CliIo, dialog: DialogSpec): Promise<Record<string, Scalar> | undefined> {
+async function fillDialog(askLine: AskLine, io: CliIo, dialog: DialogSpec): Promise<Record<string, Scalar> | undefined> {
   io.stdout.write(`\n📝 ${dialog.title}${dialog.introduction ? `\n${dialog.introduction}` : ''}\n(tapez « annuler » pour abandonner)\n`);
   const submission: Record<string, Scalar> = {};
   for (const element of dialog.elements) {
@@ -39,7 +54,9 @@ async function fillDialog(rl: Interface, io: CliIo, dialog: DialogSpec): Promise
       prompt += ' [o/n]';
     }
     if (element.defaultValue !== undefined && element.defaultValue !== '') prompt += ` (défaut : ${String(element.defaultValue)})`;
-    const answer = (await rl.question(`${prompt} : `)).trim();
+    const line = await askLine(`${prompt} : `);
+    if (line === undefined) return undefined;
+    const answer = line.trim();
     if (answer.toLowerCase() === 'annuler') return undefined;
     if (answer === '') {
       submission[element.name] = element.defaultValue ?? (element.type === 'bool' ? false : null);
@@ -58,13 +75,14 @@ async function fillDialog(rl: Interface, io: CliIo, dialog: DialogSpec): Promise
 }
 
 export async function runChat(app: App, io: CliIo): Promise<number> {
-  const rl = createInterface({ input: io.stdin, output: io.stdin.isTTY ? (process.stdout as NodeJS.WritableStream) : undefined, terminal: Boolean(io.stdin.isTTY) });
+  const rl = createInterface({ input: io.stdin, terminal: false });
+  const askLine = lineReader(rl, io);
   io.stdout.write(`${CHAT_WELCOME}\n`);
   let buttons: readonly Button[] = [];
 
   const show = async (reply: Reply): Promise<void> => {
     if (reply.type === 'dialog') {
-      const submission = await fillDialog(rl, io, reply.dialog);
+      const submission = await fillDialog(askLine, io, reply.dialog);
       const next = await app.router.dispatch({
         ...base,
         kind: 'dialog',
@@ -86,12 +104,8 @@ export async function runChat(app: App, io: CliIo): Promise<number> {
 
   try {
     for (;;) {
-      let line: string;
-      try {
-        line = await rl.question('> ');
-      } catch {
-        break; // stdin closed (Ctrl-D, or the end of piped input)
-      }
+      const line = await askLine('> ');
+      if (line === undefined) break; // stdin closed (Ctrl-D, or the end of piped input)
       if (/^(quitter|quit|exit|q)$/i.test(line.trim())) break;
       const incoming = parseConsoleLine(line, buttons);
       if (!incoming) continue;
