@@ -6,11 +6,13 @@ import { createConcurrencyGuard, createRateLimiter } from './core/guards.js';
 import { createRouter, type Router } from './core/router.js';
 import type { Logger } from './logger.js';
 import { MATTERMOST_MIGRATIONS } from './mattermost/answered-posts.js';
+import { FAQ_MIGRATIONS, registerFaq } from './features/faq/faq-handlers.js';
 import { createPersonalDataRegistry, type PersonalDataRegistry } from './features/privacy/personal-data.js';
 import { registerPrivacy } from './features/privacy/privacy-handlers.js';
-import { createMetrics, type Metrics } from './observability/metrics.js';
+import { ESCALATION_MIGRATIONS, registerEscalation } from './features/escalation/index.js';
 import { DEADLINE_MIGRATIONS, registerDeadline } from './features/deadline/index.js';
 import { DOSSIER_MIGRATIONS, registerDossier } from './features/dossier/index.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
 import { openDatabase, type Database, type Migration } from './storage/database.js';
 
 /**
@@ -88,6 +90,8 @@ export const ALL_MIGRATIONS: readonly Migration[] = [
   // feature migrations
   ...DOSSIER_MIGRATIONS,
   ...DEADLINE_MIGRATIONS,
+  ...FAQ_MIGRATIONS,
+  ...ESCALATION_MIGRATIONS,
 ];
 
 export function createApp(options: AppOptions): App {
@@ -167,7 +171,9 @@ export function createApp(options: AppOptions): App {
 /** Registration order matters only where a feature hands a port to another. */
 function registerFeatures(deps: FeatureDeps): void {
   // features
+  const faq = registerFaq(deps);
   const dossier = registerDossier(deps);
   registerDeadline(deps, { dossier });
+  registerEscalation(deps, { faq });
   registerPrivacy(deps);
 }

@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadConfig, type Config } from '../config.js';
+import { createFaqEngine } from '../features/faq/faq-engine.js';
+import {
+  checkSelfRetrieval,
+  evaluate,
+  formatEvalReport,
+  formatSelfRetrievalProblems,
+  parseEvalFile,
+} from '../features/faq/evaluation.js';
+import { readKnowledge } from '../features/faq/knowledge-base.js';
+import { checkDirectory } from '../features/escalation/directory-check.js';
+import type { CliIo } from './io.js';
+
+/**
+ * `certif-bot kb check` and `certif-bot kb eval [file]`: for the people who write the knowledge base.
+ *
+ * Other features extend `kb check` by pushing a function onto `KB_CHECKS` at module load (e.g. the escalation
+ * feature validates knowledge/directory.yaml): it receives the config and returns `file: problem` lines, an empty
+ * list when all is well. The CLI prints every line and exits 1 when there is at least one.
+ */
+export type KnowledgeCheck = (config: Readonly<Config>) => Promise<string[]> | string[];
+export const KB_CHECKS: KnowledgeCheck[] = [];
+KB_CHECKS.push((config) => checkDirectory(config));
+
+export const DEFAULT_EVAL_FILE = 'eval/faq-eval.tsv';
+
+const KB_USAGE = `Usage :
+  certif-bot kb check          vérifie knowledge/ (format, sources, réponses, chaque fiche trouvée par ses formulations)
+  certif-bot kb eval [fichier] évalue la FAQ sur ${DEFAULT_EVAL_FILE} (question<TAB>fiche attendue ou none)
+`;
+
+export async function runKb(args: readonly string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = args;
+  const config = loadConfig(io.env);
+  if (sub === 'check') return runCheck(config, io);
+  if (sub === 'eval') return runEval(config, rest[0] ?? DEFAULT_EVAL_FILE, io);
+  io.stderr.write(KB_USAGE);
+  return 2;
+}
+
+async function runCheck(config: Readonly<Config>, io: CliIo): Promise<number> {
+  const { base, problems } = readKnowledge(config.knowledgeDir);
+  const lines = problems.map((p) => `${p.file}: ${p.problem}`);
+  if (base.entries.length === 0) lines.push(`${path.join(config.knowledgeDir, 'entries')}: aucune fiche trouvée`);
+  if (problems.length === 0 && base.entries.length > 0) {
+    lines.push(...formatSelfRetrievalProblems(checkSelfRetrieval(createFaqEngine(base, config.faq))));
+  }
+  for (const check of KB_CHECKS) lines.push(...(await check(config)));
+  for (const line of lines) io.stdout.write(`${line}\n`);
+  if (lines.length > 0) {
+    io.stderr.write(`${lines.length} problème${lines.length > 1 ? 's' : ''} dans ${config.knowledgeDir}\n`);
+    return 1;
+  }
+  io.stdout.write(`Base de connaissances valide : ${base.entries.length} fiches.\n`);
+  return 0;
+}
+
+function runEval(config: Readonly<Config>, file: string, io: CliIo): number {
+  const { base, problems } = readKnowledge(config.knowledgeDir);
+  if (problems.length > 0) {
+    for (const p of problems) io.stderr.write(`${p.file}: ${p.problem}\n`);
+    io.stderr.write('Corrigez la base (certif-bot kb check) avant de l’évaluer.\n');
+    return 2;
+  }
+  let content: string;
+  try {
+    content = fs.readFileSync(file, 'utf8');
+  } catch {
+    io.stderr.write(`Fichier d'évaluation introuvable : ${file}\n`);
+    return 2;
+  }
+  const parsed = parseEvalFile(content);
+  for (const problem of parsed.problems) io.stderr.write(`${file}: ${problem}\n`);
+  const report = evaluate(createFaqEngine(base, config.faq), parsed.cases);
+  io.stdout.write(`${formatEvalReport(report)}\n`);
+  return report.passed && parsed.problems.length === 0 ? 0 : 1;
+}

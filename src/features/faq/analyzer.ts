@@ -1,0 +1,181 @@
+/**
+ * The French analyzer: turns a question as typed on a phone (« C'est quand l'épreuve du CCP 1 ?? ») into the terms the
+ * search compares (`quand epreuv ccp1`). The same function analyzes the entries' phrasings and the user's question,
+ * so both sides always agree.
+ *
+ * Steps: Unicode normalization → lower case, no accents → French typography (’ → ') → elisions (l', d', qu'…) →
+ * words → glossary phrases (abbreviations expanded, synonyms mapped to their canonical form) → curated stop words →
+ * light stemming → duplicates removed.
+ */
+
+export interface Glossary {
+  /** `dp` → `dossier professionnel`: keys lower-case without accents (one or more words). */
+  abbreviations: Readonly<Record<string, string>>;
+  /** `[canonical, variant, …]`: every variant is replaced by the canonical form. */
+  synonyms: readonly (readonly string[])[];
+}
+
+export const EMPTY_GLOSSARY: Glossary = { abbreviations: {}, synonyms: [] };
+
+/**
+ * Curated French stop words. Generic lists also drop « pas », « plus », « quand », « combien », « avant », « apres »,
+ * « sans »… which carry meaning here (a deadline, a negation, a count): those are kept on purpose.
+ */
+export const STOP_WORDS: ReadonlySet<string> = new Set(
+  (
+    'a au aux avec ce ces cet cette ceci cela ca c ci d de des du en et est es etre suis sont sommes etes il ils elle elles ' +
+    'je j tu t te toi on nous vous me m moi se s sa son ses leur leurs lui y l la le les un une uns unes ma mon mes ta ton tes ' +
+    'notre nos votre vos qu que qui quoi quel quelle quels quelles lequel laquelle dont ou par pour sur dans sous ' +
+    'ai as avons avez ont avoir eu fait faire faut falloir peut peux pouvons pouvez peuvent pouvoir dois doit devons ' +
+    'devez doivent devoir veux veut voudrais voudrait vouloir sais savoir savez est-ce estce ' +
+    'comment alors donc or ni mais si bien tres trop aussi meme deja encore ici la-bas voila svp stp merci bonjour salut ' +
+    'hello coucou question questions bot certif-bot certifbot svp please exemple chose choses truc trucs genre ' +
+    'n ne non oui ok okay bon quelqu quelqu-un quelqun quelque quelques tout tous toute toutes autre autres ' +
+    'cela celui celle ceux celles ça h ' +
+    // Hearsay and chat fillers: « il paraît que », « on m'a dit », « j'ai vu / lu », « c'est vrai ? ».
+    'parait paraitrait dit dis disent vu vue lu lue entendu vrai vraiment exactement juste normal ' +
+    // Months: a date's meaning is in the words around it (« fini le 31 août, jusqu'à quand ? »).
+    'janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre'
+  ).split(/\s+/),
+);
+
+/** Words glued to the next word by an apostrophe: « l'examen », « qu'est-ce », « jusqu'à ». */
+const ELISION = /\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)'(?=\p{L})/gu;
+
+/** Lower case, no accents, typographic apostrophes and dashes unified, ligatures expanded. */
+export function foldFrench(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/œ/g, 'oe')
+    .replace(/æ/g, 'ae')
+    .replace(/[’‘`´ʼ]/g, "'")
+    .replace(/[‐‑‒–—]/g, '-');
+}
+
+/** Words of a folded text, elisions removed; `ccp 1` is glued into `ccp1` (people type it both ways). */
+export function wordsOf(text: string): string[] {
+  const folded = foldFrench(text).replace(ELISION, ' ');
+  const raw = folded.match(/[a-z0-9]+/g) ?? [];
+  const words: string[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const word = raw[i] as string;
+    const next = raw[i + 1];
+    if ((word === 'ccp' || word === 'bloc' || word === 'cp') && next !== undefined && /^[1-3]$/.test(next)) {
+      words.push(`${word === 'bloc' ? 'bloc' : 'ccp'}${next}`);
+      i++;
+      continue;
+    }
+    words.push(word);
+  }
+  return words;
+}
+
+/** Derivational and inflectional endings removed after the plural mark, never leaving fewer than four letters. */
+const SUFFIXES: readonly (readonly [string, string, number])[] = [
+  // Derivational endings need a longer remainder: « formation » must not become « form » (formateur, formulaire).
+  ['issement', '', 5],
+  ['ication', 'i', 5],
+  ['ation', '', 5],
+  ['ement', '', 5],
+  ['ment', '', 5],
+  ['elle', 'el', 4],
+  ['enne', 'en', 4],
+  ['euse', 'eur', 4],
+  ['ee', '', 4],
+  ['er', '', 4],
+  ['ez', '', 4],
+  ['e', '', 4],
+];
+
+const MIN_STEM = 4;
+
+/**
+ * A light French stemmer. Snowball over-stems this vocabulary (« délai » → « del », « formation » → « format »), and
+ * the search already tolerates a missing ending or one letter of difference (a query term matches inside a longer
+ * word), so removing the usual inflections is enough: « inscrits / inscrites / inscrit » → « inscrit »,
+ * « convoquée / convoquer » → « convoqu », « dossiers » → « dossi ».
+ */
+export function stemFrench(word: string): string {
+  if (word.length <= MIN_STEM || /\d/.test(word)) return word;
+  let stem = word;
+  if (/[sx]$/.test(stem) && !/(?:ss|us)$/.test(stem)) stem = stem.slice(0, -1);
+  for (const [suffix, replacement, minRemainder] of SUFFIXES) {
+    if (stem.endsWith(suffix)) {
+      const shorter = stem.slice(0, stem.length - suffix.length) + replacement;
+      if (shorter.length >= minRemainder) return shorter;
+    }
+  }
+  return stem;
+}
+
+/** A glossary compiled for fast phrase replacement: first word → phrases starting with it, longest first. */
+export interface CompiledGlossary {
+  phrases: ReadonlyMap<string, readonly { words: readonly string[]; replacement: readonly string[] }[]>;
+}
+
+export function compileGlossary(glossary: Glossary): CompiledGlossary {
+  const phrases = new Map<string, { words: string[]; replacement: string[] }[]>();
+  const add = (from: string, to: string): void => {
+    const words = wordsOf(from);
+    const replacement = wordsOf(to);
+    const first = words[0];
+    if (first === undefined || replacement.length === 0) return;
+    if (words.length === replacement.length && words.every((word, i) => word === replacement[i])) return;
+    const list = phrases.get(first) ?? [];
+    list.push({ words, replacement });
+    phrases.set(first, list);
+  };
+  for (const [key, expansion] of Object.entries(glossary.abbreviations)) add(key, expansion);
+  for (const group of glossary.synonyms) {
+    const [canonical, ...variants] = group;
+    if (canonical === undefined) continue;
+    for (const variant of variants) add(variant, canonical);
+  }
+  for (const list of phrases.values()) list.sort((a, b) => b.words.length - a.words.length);
+  return { phrases };
+}
+
+function applyGlossary(words: readonly string[], glossary: CompiledGlossary): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; ) {
+    const candidates = glossary.phrases.get(words[i] as string);
+    const hit = candidates?.find((phrase) => phrase.words.every((word, k) => words[i + k] === word));
+    if (hit) {
+      out.push(...hit.replacement);
+      i += hit.words.length;
+    } else {
+      out.push(words[i] as string);
+      i++;
+    }
+  }
+  return out;
+}
+
+export interface Analyzer {
+  /** The terms of a text, in order, without duplicates. */
+  terms(text: string): string[];
+}
+
+export function createAnalyzer(glossary: Glossary = EMPTY_GLOSSARY): Analyzer {
+  const compiled = compileGlossary(glossary);
+  return {
+    terms(text) {
+      const expanded = applyGlossary(wordsOf(text), compiled);
+      const terms: string[] = [];
+      const seen = new Set<string>();
+      for (const word of expanded) {
+        if (STOP_WORDS.has(word)) continue;
+        // Single letters carry nothing once elisions are gone; small numbers are days, hours or counts
+        // (« le 31 août », « 2 infos ») whose meaning is in the words around them.
+        if (word.length < 2 || /^\d{1,2}$/.test(word)) continue;
+        const term = stemFrench(word);
+        if (seen.has(term)) continue;
+        seen.add(term);
+        terms.push(term);
+      }
+      return terms;
+    },
+  };
+}

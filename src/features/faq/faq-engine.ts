@@ -1,0 +1,77 @@
+import type { FaqCandidate } from '../ports.js';
+import { createAnalyzer, wordsOf, type Analyzer } from './analyzer.js';
+import type { KnowledgeBase, KnowledgeEntry } from './knowledge-base.js';
+import { createFuseRetriever, createIndexedRetriever, decide, type Decision, type PolicySettings, type Retriever } from './search.js';
+import { checkInput, detectOutOfScope, detectSmallTalk, type OutOfScopeTopic, type SmallTalkKind } from './small-talk.js';
+
+/**
+ * The whole question → decision path, without I/O: used by the chat handlers, `kb eval`, the evaluation test and
+ * the benchmark, so that all of them measure the same thing.
+ */
+
+export type Understanding =
+  | { outcome: 'invalid'; normalized: string; message: string }
+  | { outcome: 'small_talk'; normalized: string; kind: SmallTalkKind }
+  | { outcome: 'answered'; normalized: string; entry: KnowledgeEntry; score: number; candidates: FaqCandidate[] }
+  | { outcome: 'clarified'; normalized: string; suggestions: FaqCandidate[]; score: number; candidates: FaqCandidate[] }
+  | {
+      outcome: 'abstained';
+      normalized: string;
+      score: number | null;
+      candidates: FaqCandidate[];
+      /** Set when the question is about a known subject that is not ours (congés, salaire…). */
+      outOfScope?: OutOfScopeTopic;
+    };
+
+export interface FaqEngine {
+  base: KnowledgeBase;
+  analyzer: Analyzer;
+  retriever: Retriever;
+  understand(text: string): Understanding;
+}
+
+export interface EngineOptions {
+  /** `indexed` (default, fast) or `fuse` (fuse.js token search on every phrasing: the reference it must agree with). */
+  retriever?: 'indexed' | 'fuse';
+}
+
+export function createFaqEngine(base: KnowledgeBase, settings: PolicySettings, options: EngineOptions = {}): FaqEngine {
+  const analyzer = createAnalyzer(base.glossary);
+  const retriever =
+    options.retriever === 'fuse' ? createFuseRetriever(base.entries, analyzer) : createIndexedRetriever(base.entries, analyzer);
+  return {
+    base,
+    analyzer,
+    retriever,
+    understand(raw) {
+      const input = checkInput(raw);
+      if (input.kind === 'invalid') return { outcome: 'invalid', normalized: '', message: input.message };
+      const terms = analyzer.terms(input.text);
+      const normalized = terms.join(' ');
+      const smallTalk = detectSmallTalk(input.text);
+      if (smallTalk) return { outcome: 'small_talk', normalized, kind: smallTalk };
+      const candidates = retriever.search(terms, 5);
+      const outOfScope = detectOutOfScope(input.text);
+      if (outOfScope) return { outcome: 'abstained', normalized, score: candidates[0]?.score ?? null, candidates, outOfScope };
+      let decision: Decision = decide(candidates, settings);
+      // A bare subject (« jury », « le pix ? ») is not a question: when several entries share it, let the user pick.
+      // « c'est quoi le DP ? » is a question about the subject and follows the normal policy.
+      const second = candidates[1];
+      const bareSubject = terms.length === 1 && wordsOf(input.text).length <= 2;
+      if (bareSubject && decision.outcome === 'answered' && second && second.score <= settings.clarifyMaxScore) {
+        decision = { outcome: 'clarified', suggestions: candidates.slice(0, 3), score: decision.score };
+      }
+      switch (decision.outcome) {
+        case 'answered': {
+          const entry = base.byId.get(decision.entryId);
+          if (entry) return { outcome: 'answered', normalized, entry, score: decision.score, candidates };
+          return { outcome: 'abstained', normalized, score: decision.score, candidates };
+        }
+        case 'clarified':
+          return { outcome: 'clarified', normalized, suggestions: [...decision.suggestions], score: decision.score, candidates };
+        case 'abstained':
+          return { outcome: 'abstained', normalized, score: decision.score, candidates };
+      }
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import type { CommandInfo } from '../../core/router.js';
+import { message, type Button, type MessageReply } from '../../core/reply.js';
+import { ESCALATE_ACTION } from '../ports.js';
+import type { Understanding } from './faq-engine.js';
+import { ROUTE_LABELS, describeSources, type KnowledgeBase, type KnowledgeEntry } from './knowledge-base.js';
+import { HELP_HINT, SMALL_TALK_REPLIES } from './small-talk.js';
+
+/** Reply builders: pure functions from a decision to the message the user sees. */
+
+export const FEEDBACK_ACTION = 'faq.feedback';
+export const SHARE_ACTION = 'faq.share';
+export const PICK_ACTION = 'faq.pick';
+
+/** The answer text, as shown privately and as shared in the channel. */
+export function answerText(entry: KnowledgeEntry, base: KnowledgeBase): string {
+  const parts = [`**${entry.title}**`, entry.body];
+  if (entry.caveat) parts.push(`⚠️ ${entry.caveat}`);
+  parts.push(`_Source : ${describeSources(entry, base.seeds)}_\nPour aller plus loin : ${ROUTE_LABELS[entry.route]}.`);
+  return parts.join('\n\n');
+}
+
+export function answerButtons(questionId: number, entryId: string): Button[] {
+  return [
+    { label: '👍 Utile', action: FEEDBACK_ACTION, payload: { q: questionId, useful: true }, style: 'success' },
+    { label: '👎 Pas utile', action: FEEDBACK_ACTION, payload: { q: questionId, useful: false } },
+    { label: 'Partager dans le canal', action: SHARE_ACTION, payload: { q: questionId, e: entryId } },
+  ];
+}
+
+type FaqMeta = NonNullable<NonNullable<MessageReply['meta']>['faq']>;
+
+function meta(understanding: Understanding, questionId: number | undefined): FaqMeta {
+  const base = { outcome: understanding.outcome, questionId } as const;
+  switch (understanding.outcome) {
+    case 'answered':
+      return { ...base, entry: understanding.entry.id, score: understanding.score, suggestions: [] };
+    case 'clarified':
+      return { ...base, entry: null, score: understanding.score, suggestions: understanding.suggestions.map((s) => s.entryId) };
+    case 'abstained':
+      return { ...base, entry: null, score: understanding.score, suggestions: [] };
+    case 'small_talk':
+    case 'invalid':
+      return { ...base, entry: null, score: null, suggestions: [] };
+  }
+}
+
+/** What to do when the FAQ cannot help: a hand-off button when escalation is available, otherwise whom to ask. */
+export function humanHelp(questionId: number | undefined, escalationAvailable: boolean): { text: string; buttons: Button[] } {
+  if (escalationAvailable && questionId !== undefined) {
+    return {
+      text: 'Vous pouvez aussi transmettre votre question à une personne qui pourra vous répondre.',
+      buttons: [{ label: 'Transmettre ma question', action: ESCALATE_ACTION, payload: { q: questionId }, style: 'primary' }],
+    };
+  }
+  return {
+    text: 'Vous pouvez aussi poser votre question à votre organisme de formation (ou au référent de votre cohorte).',
+    buttons: [],
+  };
+}
+
+export function replyFor(
+  understanding: Understanding,
+  questionId: number | undefined,
+  base: KnowledgeBase,
+  escalationAvailable: boolean,
+): MessageReply {
+  const faq = meta(understanding, questionId);
+  switch (understanding.outcome) {
+    case 'invalid':
+      return message(understanding.message, { meta: { faq } });
+    case 'small_talk':
+      return message(SMALL_TALK_REPLIES[understanding.kind], { meta: { faq } });
+    case 'answered':
+      return message(answerText(understanding.entry, base), {
+        buttons: questionId !== undefined ? answerButtons(questionId, understanding.entry.id) : [],
+        meta: { faq },
+      });
+    case 'clarified':
+      return message('Votre question peut correspondre à plusieurs fiches. Laquelle vous intéresse ?', {
+        buttons: understanding.suggestions.map((suggestion) => ({
+          label: suggestion.title,
+          action: PICK_ACTION,
+          payload: { q: questionId ?? 0, e: suggestion.entryId },
+        })),
+        meta: { faq },
+      });
+    case 'abstained': {
+      const help = humanHelp(questionId, escalationAvailable);
+      const intro = understanding.outOfScope
+        ? understanding.outOfScope.reply
+        : "Je n'ai pas de fiche qui réponde à cette question, et je préfère ne rien inventer.";
+      const rephrase = understanding.outOfScope
+        ? ''
+        : '\n\nSi elle porte sur la certification, reformulez-la avec les mots-clés importants (par exemple « CCP1 », « Pix », « dossier professionnel », « délai »).';
+      if (understanding.outOfScope) return message(intro, { meta: { faq } });
+      return message(`${intro}${rephrase}\n\n${help.text}`, { buttons: help.buttons, meta: { faq } });
+    }
+  }
+}
+
+/** `/certif aide`: only what is registered right now. */
+export function helpText(commands: readonly CommandInfo[]): string {
+  const names = new Set(commands.map((command) => command.name));
+  const lines = [
+    '**Ce que je sais faire**',
+    '- Répondre à vos questions sur la double certification (CCP1 du titre REMN, Pix) : délais, convocation, ' +
+      'dossier professionnel, épreuve, résultats… Écrivez `/certif votre question`, mentionnez-moi dans le canal ' +
+      'ou écrivez-moi en message privé.',
+  ];
+  if (names.has('deadline')) lines.push('- `/deadline` : calculer votre date limite de certification à partir de votre fin de formation.');
+  if (names.has('dossier')) lines.push('- `/dossier` : suivre les pièces de votre dossier professionnel.');
+  if (names.has('referent')) lines.push('- `/referent` : savoir qui contacter pour votre situation.');
+  lines.push('- `/certif mes-donnees` : voir ce que je garde à votre sujet ; `/certif oublier` : tout effacer.');
+  lines.push('', 'Mes réponses ne sont visibles que par vous, sauf si vous choisissez de les partager dans le canal.');
+  return lines.join('\n');
+}
+
+export const EMPTY_BASE_TEXT =
+  "Ma base de connaissances n'est pas disponible pour le moment : je ne peux pas répondre aux questions. " +
+  'Réessayez plus tard, ou posez votre question à votre organisme de formation.';
+
+export { HELP_HINT };

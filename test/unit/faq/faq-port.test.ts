@@ -1,0 +1,93 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { BackgroundJob, FeatureDeps } from '../../../src/app.js';
+import { fixedClock } from '../../../src/core/clock.js';
+import { createRouter } from '../../../src/core/router.js';
+import { loadConfig } from '../../../src/config.js';
+import { FAQ_MIGRATIONS, registerFaq } from '../../../src/features/faq/faq-handlers.js';
+import { createPersonalDataRegistry } from '../../../src/features/privacy/personal-data.js';
+import { createSilentLogger } from '../../../src/logger.js';
+import { createMetrics } from '../../../src/observability/metrics.js';
+import { openDatabase } from '../../../src/storage/database.js';
+import { createRecordingNotifier } from '../../support/recording-notifier.js';
+import { aMessage, aUser, anAction } from '../../support/test-app.js';
+
+function setUp() {
+  const clock = fixedClock('2026-11-23T09:00:00Z');
+  const log = createSilentLogger();
+  const router = createRouter({ log, clock });
+  const jobs: BackgroundJob[] = [];
+  const personalData = createPersonalDataRegistry();
+  const db = openDatabase({ file: ':memory:', migrations: FAQ_MIGRATIONS });
+  const deps: FeatureDeps = {
+    config: loadConfig({ KNOWLEDGE_DIR: path.resolve(import.meta.dirname, '../../fixtures/knowledge-mini') }),
+    log,
+    clock,
+    db,
+    router,
+    notifier: createRecordingNotifier(),
+    addJob: (job) => jobs.push(job),
+    addReadinessCheck: () => undefined,
+    addReloadable: () => undefined,
+    reloadAll: () => ({}),
+    metrics: createMetrics({ defaultMetrics: false }),
+    personalData,
+  };
+  return { port: registerFaq(deps), router, jobs, personalData, clock };
+}
+
+describe('FaqPort', () => {
+  it('gives a logged question back, with its candidates, and entry info', async () => {
+    const { port, router } = setUp();
+    const reply = await router.dispatch(aMessage('jury'));
+    const id = reply.type === 'message' ? reply.meta?.faq?.questionId : undefined;
+    expect(id).toBeTypeOf('number');
+    const logged = port.getQuestion(id as number);
+    expect(logged).toMatchObject({ userId: 'user-alice', text: 'jury', normalized: 'jury', outcome: 'clarified', entryId: null });
+    expect(logged?.candidates.map((c) => c.entryId)).toEqual(expect.arrayContaining(['jury-ccp1', 'jury-composition', 'jury-entretien']));
+    expect(logged?.createdAt.toISOString()).toBe('2026-11-23T09:00:00.000Z');
+    expect(port.getQuestion(12345)).toBeUndefined();
+    expect(port.entryInfo('jury-ccp1')).toEqual({ id: 'jury-ccp1', title: 'Comment le jury évalue-t-il le CCP1 ?', topic: 'ccp1-epreuve', route: 'formateur' });
+    expect(port.entryInfo('nope')).toBeUndefined();
+  });
+
+  it('purges questions and feedback older than the cutoff', async () => {
+    const { router, personalData, clock } = setUp();
+    await router.dispatch(aMessage('qui me convoque au ccp1'));
+    clock.set('2027-12-01T09:00:00Z');
+    await router.dispatch(aMessage('jury'));
+    const provider = personalData.list().find((p) => p.label === 'Questions posées et avis');
+    expect(provider?.summarize('user-alice')).toMatch(/^2 questions, la dernière le 1er décembre 2027$/);
+    expect(provider?.purgeOlderThan?.(new Date('2027-01-01T00:00:00Z'))).toBe(1);
+    expect(provider?.exportFor('user-alice')).toMatchObject({ questions: [{ question: 'jury', decision: 'clarified' }], avis: [] });
+  });
+
+  it('groups abstentions and « Pas utile » answers for curators, and counts feedback per entry', async () => {
+    const { port, router, clock } = setUp();
+    const ask = async (text: string) => {
+      const reply = await router.dispatch(aMessage(text));
+      return reply.type === 'message' ? reply.meta?.faq : undefined;
+    };
+    const first = await ask('le parking de la gare est payant ?');
+    clock.advance(60_000);
+    await ask('Le parking de la gare est payant');
+    const answered = await ask('qui me convoque au ccp1');
+    expect(first?.outcome).toBe('abstained');
+    expect(answered?.outcome).toBe('answered');
+    await router.dispatch(anAction('faq.feedback', { q: answered?.questionId ?? 0, useful: false }));
+    await router.dispatch(anAction('faq.feedback', { q: answered?.questionId ?? 0, useful: true }, { user: aUser({ id: 'user-bob', username: 'bob' }) }));
+
+    const unanswered = port.unansweredQuestions(10);
+    expect(unanswered[0]).toMatchObject({ count: 2, abstained: 2, notUseful: 0, example: 'Le parking de la gare est payant' });
+    expect(unanswered[1]).toMatchObject({ count: 1, abstained: 0, notUseful: 1, example: 'qui me convoque au ccp1' });
+    expect(port.feedbackRates()).toEqual([{ entryId: answered?.entry, useful: 1, notUseful: 1 }]);
+  });
+
+  it('registers the knowledge watcher as a background job that starts and stops cleanly', async () => {
+    const { jobs } = setUp();
+    const watcher = jobs.find((job) => job.name === 'knowledge-watch');
+    expect(watcher).toBeDefined();
+    watcher?.start();
+    await watcher?.stop();
+  });
+});

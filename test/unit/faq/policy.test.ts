@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { decide } from '../../../src/features/faq/search.js';
+
+const settings = { answerMaxScore: 0.3, answerMinMargin: 0.1, clarifyMaxScore: 0.5 };
+const c = (entryId: string, score: number) => ({ entryId, title: `Titre ${entryId}`, score });
+
+describe('answer / clarify / abstain policy', () => {
+  it('answers when the best entry is good and clearly ahead', () => {
+    expect(decide([c('a', 0.05), c('b', 0.4)], settings)).toEqual({ outcome: 'answered', entryId: 'a', score: 0.05 });
+  });
+
+  it('answers when there is a single good candidate', () => {
+    expect(decide([c('a', 0.3)], settings)).toMatchObject({ outcome: 'answered', entryId: 'a' });
+  });
+
+  it('clarifies with the three best when the top entries are too close', () => {
+    const decision = decide([c('a', 0.05), c('b', 0.1), c('c', 0.12), c('d', 0.13)], settings);
+    expect(decision.outcome).toBe('clarified');
+    expect(decision.outcome === 'clarified' && decision.suggestions.map((s) => s.entryId)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('clarifies when the best is only fair', () => {
+    expect(decide([c('a', 0.45), c('b', 0.9)], settings).outcome).toBe('clarified');
+  });
+
+  it('abstains when nothing is close enough, or when there is no candidate', () => {
+    expect(decide([c('a', 0.51), c('b', 0.6)], settings)).toEqual({ outcome: 'abstained', score: 0.51 });
+    expect(decide([], settings)).toEqual({ outcome: 'abstained', score: null });
+  });
+
+  it('uses the margin boundary inclusively', () => {
+    expect(decide([c('a', 0.2), c('b', 0.3)], settings).outcome).toBe('answered');
+    expect(decide([c('a', 0.2), c('b', 0.29)], settings).outcome).toBe('clarified');
+  });
+});

@@ -1,0 +1,68 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createAnalyzer } from '../../../src/features/faq/analyzer.js';
+import { loadKnowledge } from '../../../src/features/faq/knowledge-base.js';
+import { buildRecords, combineScores, createFuseRetriever, createIndexedRetriever, termsMatch } from '../../../src/features/faq/search.js';
+
+const base = loadKnowledge(path.resolve(import.meta.dirname, '../../fixtures/knowledge-mini'));
+const analyzer = createAnalyzer(base.glossary);
+const reference = createFuseRetriever(base.entries, analyzer);
+
+describe.each([
+  ['indexed', createIndexedRetriever(base.entries, analyzer)],
+  ['fuse.js reference', reference],
+])('retrieval (%s)', (_name, retriever) => {
+  const search = (question: string) => retriever.search(analyzer.terms(question));
+
+  it('indexes one record per distinct phrasing (title and questions)', () => {
+    const records = buildRecords(base.entries, analyzer);
+    const perEntry = base.entries.map((e) => records.filter((r) => r.entryId === e.id).length);
+    expect(perEntry.every((n) => n >= 5 && n <= 6)).toBe(true);
+    expect(retriever.recordCount).toBe(records.length);
+  });
+
+  it('keeps one candidate per entry, best first, scores between 0 and 1', () => {
+    const candidates = search('qui me convoque au ccp1 ?');
+    expect(candidates[0]?.entryId).toBe('convocation-examens');
+    expect(new Set(candidates.map((c) => c.entryId)).size).toBe(candidates.length);
+    for (const [a, b] of candidates.slice(1).map((c, i) => [candidates[i], c] as const)) expect(a?.score).toBeLessThanOrEqual(b.score);
+    expect(candidates.every((c) => c.score >= 0 && c.score <= 1)).toBe(true);
+  });
+
+  it('tolerates a typo and combines words found in different phrasings of the same entry', () => {
+    expect(search('convocaton examen')[0]?.entryId).toBe('convocation-examens');
+    expect(search('délai maximum après la fin de formation pour la certif')[0]?.entryId).toBe('delai-six-mois');
+  });
+
+  it('scores a question made of unknown words badly, and finds nothing for words absent from the base', () => {
+    expect(search('recette de la tarte tatin')).toEqual([]);
+    const [best] = search('je cherche une salle pour un atelier de pix à Lille');
+    expect(best?.score).toBeGreaterThan(0.5);
+  });
+
+  it('gives the same candidates and scores as the reference within 0.01', () => {
+    for (const question of ['jury', 'c quoi le délai max pour passer le ccp1', 'dossier professionnel pour le jury', 'pix evalue quoi exactement']) {
+      const ours = search(question);
+      const theirs = reference.search(analyzer.terms(question));
+      expect(ours.map((c) => c.entryId)).toEqual(theirs.map((c) => c.entryId));
+      ours.forEach((c, i) => expect(Math.abs(c.score - (theirs[i]?.score ?? 9))).toBeLessThan(0.01));
+    }
+  });
+});
+
+describe('scoring', () => {
+  it('prefers the phrasing the question covers entirely (phrasing coverage breaks ties)', () => {
+    expect(combineScores(0.001, 1, 1)).toBe(0.001);
+    expect(combineScores(0.001, 1, 0.5)).toBeGreaterThan(combineScores(0.001, 1, 1));
+    expect(combineScores(0.5, 0.5, 1)).toBeGreaterThan(combineScores(0.2, 0.8, 1));
+  });
+
+  it('matches terms by equality, prefix (4 letters) or one edit (5 letters)', () => {
+    expect(termsMatch('convoc', 'convocation')).toBe(true);
+    expect(termsMatch('dossi', 'dossie')).toBe(true);
+    expect(termsMatch('examen', 'exmen')).toBe(true);
+    expect(termsMatch('ccp1', 'ccp2')).toBe(false);
+    expect(termsMatch('pix', 'pixel')).toBe(false);
+    expect(termsMatch('jury', 'juge')).toBe(false);
+  });
+});

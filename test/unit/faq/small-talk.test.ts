@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { checkInput, detectOutOfScope, detectSmallTalk, MAX_QUESTION_CHARS } from '../../../src/features/faq/small-talk.js';
+
+describe('input checks', () => {
+  it('refuses empty, too long, binary and emoji-only input with a French message', () => {
+    expect(checkInput('   ')).toMatchObject({ kind: 'invalid', reason: 'empty' });
+    expect(checkInput('a'.repeat(MAX_QUESTION_CHARS + 1))).toMatchObject({ kind: 'invalid', reason: 'too_long' });
+    expect(checkInput('x'.repeat(10_000))).toMatchObject({ kind: 'invalid', reason: 'too_long' });
+    expect(checkInput('\u0000\u0001\u0002ab\u0003\u0004')).toMatchObject({ kind: 'invalid', reason: 'binary' });
+    expect(checkInput('🚀🔥')).toMatchObject({ kind: 'invalid', reason: 'no_words' });
+    const verdict = checkInput('');
+    expect(verdict.kind === 'invalid' && verdict.message).toMatch(/vide/);
+  });
+
+  it('accepts a question, removing stray control characters', () => {
+    expect(checkInput('  délai\u0007 ccp1 ? ')).toEqual({ kind: 'ok', text: 'délai  ccp1 ?' });
+  });
+});
+
+describe('small talk', () => {
+  it.each([
+    ['bonjour', 'greeting'],
+    ['Bonjour !', 'greeting'],
+    ['merci', 'thanks'],
+    ['merci beaucoup !', 'thanks'],
+    ['bonjour et merci', 'thanks'],
+    ['test', 'test'],
+    ['ça va ?', 'how_are_you'],
+    ['au revoir', 'farewell'],
+    ['👍', 'thanks'],
+    ["d'accord", 'ack'],
+    ['bonne journée !', 'farewell'],
+    ['lol', 'ack'],
+  ])('« %s » is small talk (%s)', (text, kind) => {
+    expect(detectSmallTalk(text)).toBe(kind);
+  });
+
+  it.each(['bonjour, comment passer le ccp1 ?', 'merci, et pour le pix ?', 'test pix', 'jury', 'combien de jours de formation'])('« %s » is a question', (text) => {
+    expect(detectSmallTalk(text)).toBeUndefined();
+  });
+});
+
+describe('out of scope', () => {
+  it('recognizes subjects that belong to the employer or to Mattermost', () => {
+    expect(detectOutOfScope('comment poser mes congés')?.id).toBe('conges');
+    expect(detectOutOfScope('quel est mon salaire')?.id).toBe('paie');
+    expect(detectOutOfScope('mot de passe mattermost perdu')?.id).toBe('mattermost');
+    expect(detectOutOfScope('délai pour passer le ccp1')).toBeUndefined();
+  });
+});
