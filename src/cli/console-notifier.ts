@@ -29,5 +29,8 @@ export function createConsoleNotifier(options: { write: (text: string) => void; 
     updatePost: async (postId, message) => {
       emit(`mise à jour de ${postId}`, message);
     },
+    // No directory of users here: a name stands for itself.
+    resolveUser: async (username) => ({ id: username, username }),
+    resolveChannel: async (name) => ({ channelId: name }),
   };
 }

@@ -34,6 +34,10 @@ export interface Notifier {
     options?: DeliveryOptions & { rootId?: string },
   ): Promise<PostRef>;
   updatePost(postId: string, message: OutgoingMessage): Promise<void>;
+  /** A user by username (without @), or undefined when there is none. Throws when the server cannot be reached. */
+  resolveUser(username: string): Promise<{ id: string; username: string } | undefined>;
+  /** A channel by name (`channel`, searched among the bot's channels, or `team:channel`), or undefined. */
+  resolveChannel(name: string): Promise<{ channelId: string } | undefined>;
 }
 
 export class NotifierUnavailableError extends Error {

@@ -31,9 +31,32 @@ export interface KnowledgeEntryInfo {
   route: string;
 }
 
+/** A normalized question the bot abstained on or whose answer was marked « Pas utile », grouped. */
+export interface UnansweredQuestion {
+  normalized: string;
+  /** One original wording (the latest). */
+  example: string;
+  /** How many times it was asked with that outcome (abstained + not useful). */
+  count: number;
+  abstained: number;
+  notUseful: number;
+  lastAskedAt: Date;
+}
+
+/** 👍/👎 per knowledge entry. */
+export interface FeedbackRate {
+  entryId: string;
+  useful: number;
+  notUseful: number;
+}
+
 export interface FaqPort {
   getQuestion(id: number): LoggedQuestion | undefined;
   entryInfo(entryId: string): KnowledgeEntryInfo | undefined;
+  /** Most frequent first (for `/certif-admin`). */
+  unansweredQuestions(limit: number): readonly UnansweredQuestion[];
+  /** Per entry, most « Pas utile » first (for `/certif-admin`). */
+  feedbackRates(): readonly FeedbackRate[];
 }
 
 /** Button action the FAQ offers when it abstains or after « Pas utile »; registered by the escalation feature. */

@@ -62,6 +62,8 @@ function unavailableNotifier(): Notifier {
     sendDirect: refuse('send a direct message'),
     postInChannel: refuse('post in a channel'),
     updatePost: refuse('update a post'),
+    resolveUser: refuse('look up a user'),
+    resolveChannel: refuse('look up a channel'),
   };
 }
 

@@ -176,6 +176,13 @@ export interface MattermostClient {
   myChannels(): Promise<Channel[]>;
   getUser(userId: string): Promise<UserProfile>;
   getTeamByName(name: string): Promise<Team>;
+  /** `GET /users/username/{username}`; undefined on 404. */
+  getUserByUsername(username: string): Promise<UserProfile | undefined>;
+  /**
+   * A channel by name: `team:channel` via `GET /teams/name/{team}/channels/name/{channel}`, a bare name among the
+   * bot's own channels; undefined when not found.
+   */
+  findChannel(name: string): Promise<Channel | undefined>;
   listCustomCommands(teamId: string): Promise<Command[]>;
   addCommand(command: Partial<Command>): Promise<Command>;
   editCommand(command: Command): Promise<Command>;
@@ -304,6 +311,27 @@ export function createMattermostClient(options: {
       return user;
     },
     getTeamByName: (name) => retry('get team', () => client.getTeamByName(name)),
+    async getUserByUsername(username) {
+      try {
+        return await retry('get user by username', () => client.getUserByUsername(username));
+      } catch (error) {
+        if (error instanceof MattermostApiError && error.status === 404) return undefined;
+        throw error;
+      }
+    },
+    async findChannel(name) {
+      const [team, channelName] = name.includes(':') ? (name.split(':', 2) as [string, string]) : [undefined, name];
+      if (team) {
+        try {
+          return await retry('get channel by name', () => client.getChannelByNameAndTeamName(team, channelName));
+        } catch (error) {
+          if (error instanceof MattermostApiError && error.status === 404) return undefined;
+          throw error;
+        }
+      }
+      const channels = await self.myChannels();
+      return channels.find((channel) => channel.name === channelName && channel.type !== 'D' && channel.type !== 'G');
+    },
     listCustomCommands: (teamId) => retry('list commands', () => client.getCustomTeamCommands(teamId)),
     addCommand: (command) => retry('create command', () => client.addCommand(command as Command)),
     editCommand: (command) => retry('update command', () => client.editCommand(command)),

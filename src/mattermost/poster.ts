@@ -65,15 +65,24 @@ export function createPoster(deps: { client: MattermostClient; buttons: ButtonFa
       const parts = renderPostParts(message, target);
       const fileIds = message.file ? [await client.uploadFile(channelId, message.file)] : [];
       const key = options.idempotencyKey ?? randomUUID();
+      // Mattermost forgets a pending_post_id after 30 s. A keyed message retried later (a reminder re-sent after a
+      // crash mid-send, an outbox row after a long outage) may already be there: its parts carry their key in props.
+      const posted = options.idempotencyKey ? await postedKeys(client, channelId) : new Map<string, PostRef>();
       let last: PostRef | undefined;
       for (const [index, part] of parts.entries()) {
+        const pendingPostId = pendingPostIdFor(key, index);
+        const existing = posted.get(pendingPostId);
+        if (existing) {
+          last = existing;
+          continue;
+        }
         const created = await client.createPost({
           channelId,
           message: part.message,
           rootId: options.rootId,
-          props: part.props,
+          props: options.idempotencyKey ? { ...part.props, [POST_KEY_PROP]: pendingPostId } : part.props,
           fileIds: index === 0 ? fileIds : undefined,
-          pendingPostId: pendingPostIdFor(key, index),
+          pendingPostId,
         });
         last = { postId: created.id, channelId: created.channel_id };
       }
@@ -87,6 +96,20 @@ export function createPoster(deps: { client: MattermostClient; buttons: ButtonFa
       await client.patchPost(postId, { message: update?.message ?? message.text, props: { ...post.props, ...update?.props } });
     },
   };
+}
+
+/** Post prop holding a keyed part's pending_post_id, so that a late retry finds the part already posted. */
+export const POST_KEY_PROP = 'certif_key';
+/** How far back a keyed message is looked for (beyond the outbox's longest backoff and a reminder's stale claim). */
+export const KEYED_POST_LOOKBACK_MS = 2 * 60 * 60 * 1000;
+
+async function postedKeys(client: MattermostClient, channelId: string): Promise<Map<string, PostRef>> {
+  const found = new Map<string, PostRef>();
+  for (const post of await client.postsSince(channelId, Date.now() - KEYED_POST_LOOKBACK_MS)) {
+    const key = post.props[POST_KEY_PROP];
+    if (typeof key === 'string') found.set(key, { postId: post.id, channelId: post.channel_id });
+  }
+  return found;
 }
 
 /**
@@ -105,6 +128,14 @@ export function createMattermostNotifier(deps: { client: MattermostClient; poste
     },
     updatePost(postId, message) {
       return deps.poster.update(postId, message);
+    },
+    async resolveUser(username) {
+      const user = await deps.client.getUserByUsername(username.replace(/^@/, ''));
+      return user ? { id: user.id, username: user.username } : undefined;
+    },
+    async resolveChannel(name) {
+      const channel = await deps.client.findChannel(name.replace(/^~/, ''));
+      return channel ? { channelId: channel.id } : undefined;
     },
   };
 }

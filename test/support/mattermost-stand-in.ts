@@ -1033,6 +1033,12 @@ export class MattermostStandIn {
       if (!found) throw new AppError(404, 'app.user.missing_account.const', 'Unable to find the user.');
       return { status: 200, body: visibleUser(found) };
     }
+    if (method === 'GET' && (match = /^\/teams\/name\/([^/]+)\/channels\/name\/([^/]+)$/.exec(path))) {
+      const team = [...this.teams.values()].find((candidate) => candidate.name === match?.[1]);
+      const channel = team && [...this.channels.values()].find((candidate) => candidate.team_id === team.id && candidate.name === match?.[2]);
+      if (!channel || (!this.canRead(user.id, channel) && !isAdmin)) throw new AppError(404, 'app.channel.get_by_name.missing.app_error', 'Unable to find the existing channel.');
+      return { status: 200, body: visibleChannel(channel) };
+    }
     if (method === 'GET' && (match = /^\/teams\/name\/([^/]+)$/.exec(path))) {
       const team = [...this.teams.values()].find((candidate) => candidate.name === match?.[1]);
       if (!team) throw new AppError(404, 'app.team.get_by_name.missing.app_error', 'Unable to find the existing team.');

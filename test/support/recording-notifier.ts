@@ -24,5 +24,8 @@ export function createRecordingNotifier(options: { canPost?: boolean } = {}): No
     updatePost: async (postId, message) => {
       record({ kind: 'update', target: postId, message });
     },
+    // Names stand for ids: `alice` → user id `alice`, channel `support` → channel id `support`.
+    resolveUser: async (username) => ({ id: username, username }),
+    resolveChannel: async (name) => ({ channelId: name }),
   };
 }
