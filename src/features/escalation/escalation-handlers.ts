@@ -1,3 +1,4 @@
+import { registerEscalationMetrics } from './metrics.js';
 import type { FeatureDeps } from '../../app.js';
 import { UserFacingError } from '../../core/errors.js';
 import type { ActionInput, DialogInput, UserRef } from '../../core/incoming.js';
@@ -49,6 +50,7 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
   const { router, config, clock, log } = deps;
   const faq = options.faq;
   const store = createEscalationStore(deps.db);
+  registerEscalationMetrics(deps.metrics, deps.db, clock);
   const directory = createDirectorySource(config.directoryFile, log.child({ component: 'directory' }));
   const initial = directory.reload();
   if (!initial.ok) log.warn({ problems: initial.problems }, 'escalation directory unavailable');

@@ -107,9 +107,19 @@ export function helpText(commands: readonly CommandInfo[]): string {
       'dossier professionnel, épreuve, résultats… Écrivez `/certif votre question`, mentionnez-moi dans le canal ' +
       'ou écrivez-moi en message privé.',
   ];
-  if (names.has('deadline')) lines.push('- `/deadline` : calculer votre date limite de certification à partir de votre fin de formation.');
-  if (names.has('dossier')) lines.push('- `/dossier` : suivre les pièces de votre dossier professionnel.');
-  if (names.has('referent')) lines.push('- `/referent` : savoir qui contacter pour votre situation.');
+  if (names.has('deadline')) {
+    lines.push(
+      '- `/deadline 31/08/2026` : votre date limite pour être présenté(e) aux examens, à partir de votre fin de formation ; ' +
+        '`/deadline examen …`, `/deadline rappels oui` pour être prévenu(e).',
+    );
+  }
+  if (names.has('dossier')) lines.push("- `/dossier` : la liste à cocher de votre dossier d'examen (dossier professionnel, cinq fiches actions…).");
+  if (names.has('referent')) {
+    lines.push(
+      '- `/referent votre question` : transmettre une question à votre organisme de formation ou à votre référent de cohorte ; ' +
+        '`/certif profil` pour indiquer votre organisme et votre cohorte.',
+    );
+  }
   lines.push('- `/certif mes-donnees` : voir ce que je garde à votre sujet ; `/certif oublier` : tout effacer.');
   lines.push('', 'Mes réponses ne sont visibles que par vous, sauf si vous choisissez de les partager dans le canal.');
   return lines.join('\n');

@@ -57,6 +57,12 @@ describe('escalation: asking', () => {
     const again = asMessage(await h.click(ALICE, confirm.action, { ...confirm.payload }));
     expect(again.text).toContain('déjà transmise');
     expect(h.escalation.store.openTickets()).toHaveLength(1);
+
+    // Operators see it in the metrics: one open ticket, less than a day old, nothing stuck in the outbox.
+    const scraped = await h.deps.metrics.render();
+    expect(scraped).toMatch(/certif_bot_tickets\{state="open"\} 1/);
+    expect(scraped).toMatch(/certif_bot_tickets_not_closed_by_age\{age="moins_1j"\} 1/);
+    expect(scraped).toMatch(/certif_bot_outbox_backlog 0/);
   });
 
   it('routes other difficulties to the cohort referent by DM', async () => {
