@@ -2,6 +2,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseWorkingDuration } from './features/escalation/working-time.js';
 
+// Every validation message reaches French readers (admins, curators, users): zod's own messages in French too.
+z.config(z.locales.fr());
+
 /**
  * The only reader of process.env. Every setting is validated at start-up and every problem is reported at once,
  * with the variable's name, so an admin can fix the whole environment in one go.

@@ -35,7 +35,7 @@ describe('knowledge loader', () => {
     expect(lines).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^entries\/bad-yaml\.md: en-tête YAML illisible/),
-        expect.stringMatching(/^entries\/missing-fields\.md: questions: /),
+        expect.stringMatching(/^entries\/missing-fields\.md: questions: Entrée invalide/),
         expect.stringMatching(/^entries\/missing-fields\.md: topic: /),
         'entries/dup-b.md: id: « same-id » déjà utilisé par entries/dup-a.md',
         'entries/unknown-seed.md: sources.0.seed: « 999_0000000000000000.txt » absent de sources.yaml',
