@@ -1,9 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
+import './core/french-validation.js';
 import { parseWorkingDuration } from './features/escalation/working-time.js';
-
-// Every validation message reaches French readers (admins, curators, users): zod's own messages in French too.
-z.config(z.locales.fr());
 
 /**
  * The only reader of process.env. Every setting is validated at start-up and every problem is reported at once,

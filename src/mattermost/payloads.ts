@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import '../core/french-validation.js';
 
 /**
  * Zod schemas of everything Mattermost sends the bot, parsed once at the edge (design: habit 4). Shapes come from the

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import '../../core/french-validation.js';
 import { foldText } from '../../core/text.js';
 
 /**

@@ -3,6 +3,7 @@ import path from 'node:path';
 import matter from 'gray-matter';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import '../../core/french-validation.js';
 import { KnowledgeError } from '../../core/errors.js';
 import type { Glossary } from './analyzer.js';
 import {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import '../../core/french-validation.js';
 
 /**
  * The knowledge-base file formats, shared by the loader, `kb check` and the people who write entries.
