@@ -1,15 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MessageReply, Reply } from '../../../src/core/reply.js';
 import { DEADLINE_DIALOG, REMINDERS_ACTION } from '../../../src/features/deadline/index.js';
-import { fixedClock } from '../../../src/core/clock.js';
-import { createRouter } from '../../../src/core/router.js';
-import { loadConfig } from '../../../src/config.js';
 import { DEADLINE_MIGRATIONS, registerDeadline } from '../../../src/features/deadline/index.js';
-import { createPersonalDataRegistry } from '../../../src/features/privacy/personal-data.js';
 import { buildExport } from '../../../src/features/privacy/privacy-handlers.js';
-import { createSilentLogger } from '../../../src/logger.js';
-import { createMetrics } from '../../../src/observability/metrics.js';
-import { openDatabase } from '../../../src/storage/database.js';
+import { aFeatureDeps } from '../../support/feature-deps.js';
 import { createRecordingNotifier } from '../../support/recording-notifier.js';
 import { aCommand, aDialogSubmission, anAction, aUser, createTestApp, type TestApp } from '../../support/test-app.js';
 
@@ -206,25 +200,9 @@ describe('/deadline handlers', () => {
 
 describe('personal data provider', () => {
   it('exports, summarizes and erases the dates', async () => {
-    const clock = fixedClock('2026-11-23T09:00:00Z');
-    const log = createSilentLogger();
-    const registry = createPersonalDataRegistry();
-    const router = createRouter({ log, clock });
-    const db = openDatabase({ file: ':memory:', migrations: DEADLINE_MIGRATIONS });
-    registerDeadline({
-      config: loadConfig({ DATA_DIR: '/tmp/certif-bot-test-data' }),
-      log,
-      clock,
-      db,
-      router,
-      notifier: createRecordingNotifier(),
-      addJob: () => undefined,
-      addReadinessCheck: () => undefined,
-      addReloadable: () => undefined,
-      reloadAll: () => ({}),
-      metrics: createMetrics({ defaultMetrics: false }),
-      personalData: registry,
-    });
+    const deps = aFeatureDeps({ migrations: DEADLINE_MIGRATIONS });
+    const { clock, router, db, personalData: registry } = deps;
+    registerDeadline(deps);
     await router.dispatch(aCommand('deadline', '31/08/2026'));
     await router.dispatch(aCommand('deadline', 'rappels oui'));
     const provider = registry.list().find((candidate) => candidate.label === 'Dates et rappels')!;

@@ -1,39 +1,15 @@
 import path from 'node:path';
+import { aFeatureDeps } from '../../support/feature-deps.js';
 import { describe, expect, it } from 'vitest';
-import type { BackgroundJob, FeatureDeps } from '../../../src/app.js';
-import { fixedClock } from '../../../src/core/clock.js';
-import { createRouter } from '../../../src/core/router.js';
-import { loadConfig } from '../../../src/config.js';
 import { FAQ_MIGRATIONS, registerFaq } from '../../../src/features/faq/faq-handlers.js';
-import { createPersonalDataRegistry } from '../../../src/features/privacy/personal-data.js';
-import { createSilentLogger } from '../../../src/logger.js';
-import { createMetrics } from '../../../src/observability/metrics.js';
-import { openDatabase } from '../../../src/storage/database.js';
-import { createRecordingNotifier } from '../../support/recording-notifier.js';
 import { aMessage, aUser, anAction } from '../../support/test-app.js';
 
 function setUp() {
-  const clock = fixedClock('2026-11-23T09:00:00Z');
-  const log = createSilentLogger();
-  const router = createRouter({ log, clock });
-  const jobs: BackgroundJob[] = [];
-  const personalData = createPersonalDataRegistry();
-  const db = openDatabase({ file: ':memory:', migrations: FAQ_MIGRATIONS });
-  const deps: FeatureDeps = {
-    config: loadConfig({ KNOWLEDGE_DIR: path.resolve(import.meta.dirname, '../../fixtures/knowledge-mini') }),
-    log,
-    clock,
-    db,
-    router,
-    notifier: createRecordingNotifier(),
-    addJob: (job) => jobs.push(job),
-    addReadinessCheck: () => undefined,
-    addReloadable: () => undefined,
-    reloadAll: () => ({}),
-    metrics: createMetrics({ defaultMetrics: false }),
-    personalData,
-  };
-  return { port: registerFaq(deps), router, jobs, personalData, clock };
+  const deps = aFeatureDeps({
+    migrations: FAQ_MIGRATIONS,
+    env: { KNOWLEDGE_DIR: path.resolve(import.meta.dirname, '../../fixtures/knowledge-mini') },
+  });
+  return { port: registerFaq(deps), router: deps.router, jobs: deps.jobs, personalData: deps.personalData, clock: deps.clock };
 }
 
 describe('FaqPort', () => {

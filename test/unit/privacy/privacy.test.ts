@@ -1,14 +1,8 @@
-import { createMetrics } from '../../../src/observability/metrics.js';
+import { aFeatureDeps } from '../../support/feature-deps.js';
 import { describe, expect, it } from 'vitest';
-import type { FeatureDeps } from '../../../src/app.js';
-import { fixedClock } from '../../../src/core/clock.js';
 import { CONSOLE_CONVERSATION } from '../../../src/core/incoming.js';
-import { createRouter } from '../../../src/core/router.js';
-import { loadConfig } from '../../../src/config.js';
 import { createPersonalDataRegistry, type PersonalDataProvider } from '../../../src/features/privacy/personal-data.js';
 import { purgeExpiredData, registerPrivacy } from '../../../src/features/privacy/privacy-handlers.js';
-import { createSilentLogger } from '../../../src/logger.js';
-import { openDatabase } from '../../../src/storage/database.js';
 import { createRecordingNotifier } from '../../support/recording-notifier.js';
 
 /** A provider over an in-memory map, standing for a feature's table. */
@@ -39,24 +33,9 @@ function setup(canPost = true) {
   const notes = new Map([['u1', [{ text: 'a', at: new Date('2025-01-01') }, { text: 'b', at: new Date('2026-11-01') }]]]);
   const registry = createPersonalDataRegistry();
   registry.add(aNotesProvider(notes));
-  const clock = fixedClock('2026-11-23T10:00:00Z');
-  const router = createRouter({ log: createSilentLogger(), clock });
+  const deps = aFeatureDeps({ now: '2026-11-23T10:00:00Z', overrides: { personalData: registry, notifier: createRecordingNotifier({ canPost }) } });
+  const { router, notifier } = deps as typeof deps & { notifier: ReturnType<typeof createRecordingNotifier> };
   router.command({ name: 'certif', description: '', hint: '' }, () => ({ type: 'none' }));
-  const notifier = createRecordingNotifier({ canPost });
-  const deps: FeatureDeps = {
-    config: loadConfig({}),
-    log: createSilentLogger(),
-    clock,
-    db: openDatabase({ file: ':memory:', migrations: [] }),
-    router,
-    notifier,
-    addJob: () => undefined,
-    addReadinessCheck: () => undefined,
-    addReloadable: () => undefined,
-    reloadAll: () => ({}),
-    metrics: createMetrics({ defaultMetrics: false }),
-    personalData: registry,
-  };
   registerPrivacy(deps);
   const user = { id: 'u1', username: 'alice' };
   const base = { transport: 'console' as const, user, conversation: CONSOLE_CONVERSATION };
