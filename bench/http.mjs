@@ -275,7 +275,11 @@ async function main() {
   };
   process.on('exit', stop);
 
-  const bot = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), path.join(root, 'bin/certif-bot.js'), 'serve'], {
+  // The bot runs with the node flags of `npm start` (and of the Docker image), e.g. its heap cap.
+  const startFlags = /^node\s+((?:--\S+\s+)*)bin\/certif-bot\.js serve$/.exec(JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.start)?.[1] ?? '';
+  const nodeArgs = [...startFlags.split(' '), ...(process.env.BENCH_NODE_ARGS ?? '').split(' ')].filter(Boolean);
+  console.log(`bot node flags (from npm start): ${nodeArgs.join(' ') || '(none)'}`);
+  const bot = spawn(process.execPath, [...nodeArgs, path.join(root, 'bin/certif-bot.js'), 'serve'], {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',

@@ -49,6 +49,7 @@ export async function runServe(_args: readonly string[], io: CliIo, signals: Nod
       log.info({ reason }, 'shutting down');
       await bot.close();
       log.info('stopped');
+      log.flush();
     })();
     return stopping;
   };

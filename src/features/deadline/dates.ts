@@ -1,5 +1,7 @@
 import { TZDate } from '@date-fns/tz';
-import { format, isValid, parse } from 'date-fns';
+import { format } from 'date-fns/format';
+import { isValid } from 'date-fns/isValid';
+import { parse } from 'date-fns/parse';
 import { fr } from 'date-fns/locale/fr';
 import { frenchPublicHolidayName } from '../../core/french-holidays.js';
 import { foldText } from '../../core/text.js';

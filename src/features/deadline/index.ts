@@ -7,7 +7,6 @@ import type { Logger } from '../../logger.js';
 import type { Database } from '../../storage/database.js';
 import type { DossierPort } from '../ports.js';
 import { calendarDateIn, DATE_EXAMPLE, formatShort, parseFrenchDate, toIsoDay, type CalendarDate } from './dates.js';
-import { buildIcs } from './ics.js';
 import { renderCalendar } from './render.js';
 import { describeReminder, runDueReminders, syncReminders, TICK_MS, type RunSummary } from './reminders.js';
 import { computeCalendar } from './rules.js';
@@ -175,6 +174,8 @@ export function registerDeadline(deps: FeatureDeps, ports: { dossier?: DossierPo
     const today = calendarDateIn(ctx.now, timeZone);
     const facts = computeCalendar(saved, today);
     const name = `certification-${toIsoDay(today)}.ics`;
+    // Loaded on first use: few users ask for a calendar file, and the ics library (with its validator) costs ~10 MB.
+    const { buildIcs } = await import('./ics.js');
     await notifier.sendDirect(
       input.user.id,
       {
