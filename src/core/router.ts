@@ -69,6 +69,16 @@ export const GENERIC_FAILURE_TEXT =
   "Désolé, quelque chose s'est mal passé de mon côté. Réessayez dans un instant ; si cela se reproduit, " +
   'signalez-le dans le canal « Formation & Certification » en donnant la référence ci-dessous.';
 
+export const STORAGE_FAILURE_TEXT =
+  "Je n'arrive pas à enregistrer de données pour le moment (problème de stockage de mon côté) : votre demande n'a " +
+  "pas abouti. Réessayez un peu plus tard ; l'incident est signalé dans mes journaux.";
+
+/** SQLite refusing to write (disk full, read-only, I/O error): the user is told plainly, nothing was saved. */
+function isStorageFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|CORRUPT|NOTADB|BUSY|LOCKED)/.test(code);
+}
+
 export function createRouter(deps: RouterOptions): Router {
   const commands = new Map<string, { info: CommandInfo; handler: Handler<CommandInput> }>();
   const subcommands = new Map<string, Map<string, Handler<CommandInput>>>();
@@ -130,6 +140,7 @@ export function createRouter(deps: RouterOptions): Router {
         return message(error.userMessage);
       }
       log.error({ err: error, error: describeError(error) }, 'handler failed');
+      if (isStorageFailure(error)) return message(`${STORAGE_FAILURE_TEXT}\n\nRéférence : \`${requestId.slice(0, 8)}\``);
       return message(`${GENERIC_FAILURE_TEXT}\n\nRéférence : \`${requestId.slice(0, 8)}\``);
     } finally {
       release();

@@ -103,3 +103,15 @@ describe('router guards', () => {
     expect(seen).toEqual(['command:message:true']);
   });
 });
+
+describe('storage failures', () => {
+  it('tells the user plainly that nothing could be saved when SQLite refuses to write', async () => {
+    const router = aRouter();
+    router.command({ name: 'plein', description: '', hint: '' }, () => {
+      throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    });
+    const reply = await router.dispatch(command('plein', ''));
+    expect(reply).toMatchObject({ type: 'message', text: expect.stringContaining("votre demande n'a pas abouti") });
+    expect(JSON.stringify(reply)).not.toContain('disk is full');
+  });
+});
