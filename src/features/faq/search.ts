@@ -147,39 +147,59 @@ export function createIndexedRetriever(entries: readonly KnowledgeEntry[], analy
     return found;
   };
   const ranker = createRanker(entries, records);
+  // The same questions come again and again (that is why the bot exists): the ranking of an analyzed question is
+  // kept, least recently used first out. The retriever is rebuilt on every reload, and the cache with it.
+  const rankedCache = new Map<string, FaqCandidate[]>();
   return {
     recordCount: records.length,
     search(queryTerms, limit = 5) {
       if (queryTerms.length === 0) return [];
-      const idfs = queryTerms.map(fuseIdf);
-      const totalIdf = idfs.reduce((sum, idf) => sum + idf, 0);
-      // record index → best bitap score per question word
-      const best = new Map<number, number[]>();
-      queryTerms.forEach((word, i) => {
-        for (const [term, score] of matchesOf(word)) {
-          for (const index of postings.get(term) ?? []) {
-            let scores = best.get(index);
-            if (!scores) {
-              scores = new Array<number>(queryTerms.length).fill(1);
-              best.set(index, scores);
-            }
-            if (score < (scores[i] ?? 1)) scores[i] = score;
-          }
-        }
-      });
-      const hits: { record: PhrasingRecord; score: number }[] = [];
-      for (const [index, scores] of best) {
-        let weighted = 0;
-        scores.forEach((score, i) => {
-          if (score < 1) weighted += (idfs[i] ?? 0) * (1 - score);
-        });
-        const record = records[index];
-        if (record) hits.push({ record, score: Math.max(0.001, totalIdf > 0 ? 1 - weighted / totalIdf : 0) });
+      const key = `${limit}|${queryTerms.join(' ')}`;
+      const cached = rankedCache.get(key);
+      if (cached) {
+        rankedCache.delete(key);
+        rankedCache.set(key, cached);
+        return cached.map((candidate) => ({ ...candidate }));
       }
-      return ranker.rank(hits, queryTerms, limit);
+      const ranked = rankUncached(queryTerms, limit);
+      if (rankedCache.size >= RANKED_CACHE_SIZE) rankedCache.delete(rankedCache.keys().next().value as string);
+      rankedCache.set(key, ranked);
+      return ranked.map((candidate) => ({ ...candidate }));
     },
   };
+
+  function rankUncached(queryTerms: readonly string[], limit: number): FaqCandidate[] {
+    const idfs = queryTerms.map(fuseIdf);
+    const totalIdf = idfs.reduce((sum, idf) => sum + idf, 0);
+    // record index → best bitap score per question word
+    const best = new Map<number, number[]>();
+    queryTerms.forEach((word, i) => {
+      for (const [term, score] of matchesOf(word)) {
+        for (const index of postings.get(term) ?? []) {
+          let scores = best.get(index);
+          if (!scores) {
+            scores = new Array<number>(queryTerms.length).fill(1);
+            best.set(index, scores);
+          }
+          if (score < (scores[i] ?? 1)) scores[i] = score;
+        }
+      }
+    });
+    const hits: { record: PhrasingRecord; score: number }[] = [];
+    for (const [index, scores] of best) {
+      let weighted = 0;
+      scores.forEach((score, i) => {
+        if (score < 1) weighted += (idfs[i] ?? 0) * (1 - score);
+      });
+      const record = records[index];
+      if (record) hits.push({ record, score: Math.max(0.001, totalIdf > 0 ? 1 - weighted / totalIdf : 0) });
+    }
+    return ranker.rank(hits, queryTerms, limit);
+  }
 }
+
+/** Distinct analyzed questions whose ranking is kept (a few hundred kilobytes at most). */
+const RANKED_CACHE_SIZE = 2_000;
 
 /**
  * The score of an entry (0 best, 1 worst) from three views of the match:

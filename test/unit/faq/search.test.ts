@@ -66,3 +66,19 @@ describe('scoring', () => {
     expect(termsMatch('jury', 'juge')).toBe(false);
   });
 });
+
+describe('ranking cache of the indexed retriever', () => {
+  it('gives the same ranking for a repeated question, and a caller cannot alter what is kept', () => {
+    const retriever = createIndexedRetriever(base.entries, analyzer);
+    const terms = analyzer.terms('qui compose le jury du ccp1');
+    const first = retriever.search(terms, 3);
+    expect(first.length).toBeGreaterThan(0);
+    first[0]!.score = 42;
+    first.pop();
+    const again = retriever.search(terms, 3);
+    expect(again).toEqual(createIndexedRetriever(base.entries, analyzer).search(terms, 3));
+    expect(again[0]!.score).not.toBe(42);
+    // Another limit is another ranking.
+    expect(retriever.search(terms, 1)).toHaveLength(1);
+  });
+});
