@@ -123,7 +123,7 @@ export function createRouter(deps: RouterOptions): Router {
     }
   }
 
-  async function guardedRoute(incoming: Incoming, ctx: HandlerContext, log: Logger, requestId: string): Promise<Reply> {
+  async function guardedRoute(incoming: Incoming, ctx: HandlerContext, requestId: string): Promise<Reply> {
     // The console (chat, ask --json) is the operator's own terminal: only chat users are rate-limited.
     const typed = (incoming.kind === 'command' || incoming.kind === 'message') && incoming.transport !== 'console';
     if (typed && deps.rateLimiter && !deps.rateLimiter.tryTake(incoming.user.id, ctx.now)) {
@@ -136,10 +136,10 @@ export function createRouter(deps: RouterOptions): Router {
     } catch (error) {
       // The one error boundary: the user gets French, the log gets the stack.
       if (error instanceof UserFacingError) {
-        log.warn({ err: error }, 'handler refused the input');
+        ctx.log.warn({ err: error }, 'handler refused the input');
         return message(error.userMessage);
       }
-      log.error({ err: error, error: describeError(error) }, 'handler failed');
+      ctx.log.error({ err: error, error: describeError(error) }, 'handler failed');
       if (isStorageFailure(error)) return message(`${STORAGE_FAILURE_TEXT}\n\nRéférence : \`${requestId.slice(0, 8)}\``);
       return message(`${GENERIC_FAILURE_TEXT}\n\nRéférence : \`${requestId.slice(0, 8)}\``);
     } finally {
@@ -169,14 +169,30 @@ export function createRouter(deps: RouterOptions): Router {
     },
     async dispatch(incoming, options = {}) {
       const requestId = options.requestId ?? randomUUID();
-      const log = deps.log.child({ requestId, transport: incoming.transport, ...describeIncoming(incoming) });
+      const bindings = { requestId, transport: incoming.transport, ...describeIncoming(incoming) };
       const started = performance.now();
-      const ctx: HandlerContext = { now: deps.clock.now(), log, requestId };
-      const reply = await guardedRoute(incoming, ctx, log, requestId);
+      // The child logger is made only for handlers that log: most inputs need nothing but the line below.
+      let child: Logger | undefined;
+      const ctx: HandlerContext = {
+        now: deps.clock.now(),
+        requestId,
+        get log() {
+          child ??= deps.log.child(bindings);
+          return child;
+        },
+      };
+      const reply = await guardedRoute(incoming, ctx, requestId);
       const durationMs = Math.round((performance.now() - started) * 10) / 10;
       const meta = reply.type === 'message' ? reply.meta : undefined;
-      log.info(
-        { userId: incoming.user.id, outcome: meta?.faq?.outcome ?? meta?.refused ?? reply.type, durationMs },
+      // The one info line per input: ids and decision, never the user's text.
+      deps.log.info(
+        {
+          ...bindings,
+          userId: incoming.user.id,
+          outcome: meta?.faq?.outcome ?? meta?.refused ?? reply.type,
+          ...(meta?.faq ? { entry: meta.faq.entry, questionId: meta.faq.questionId } : {}),
+          durationMs,
+        },
         'input handled',
       );
       deps.observe?.(incoming, reply, durationMs);

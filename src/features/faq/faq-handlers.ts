@@ -70,8 +70,8 @@ export function registerFaq(deps: FeatureDeps): FaqPort {
       candidates,
       at: ctx.now,
     });
-    // Ids and scores only: the question's text is personal data and stays in the database.
-    ctx.log.info(
+    // Ids and scores only, at debug level (the router's one info line per input already has the decision).
+    ctx.log.debug(
       { questionId, outcome: understanding.outcome, entry: understanding.outcome === 'answered' ? understanding.entry.id : undefined, candidates: candidates.slice(0, 3).map((c) => `${c.entryId}:${c.score}`) },
       'faq decision',
     );

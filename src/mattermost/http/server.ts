@@ -63,6 +63,8 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   const http = express();
   http.disable('x-powered-by');
   http.set('trust proxy', false);
+  // Replies to POSTs are never cached: no ETag hashing of every response body.
+  http.set('etag', false);
 
   const commandBody = express.urlencoded({ extended: false, limit: COMMAND_BODY_LIMIT, parameterLimit: 1000 });
   const jsonBody = express.json({ limit: JSON_BODY_LIMIT, strict: true });
