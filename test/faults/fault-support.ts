@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ACTION_SECRET, COMMAND_TOKEN } from '../support/bot-harness.js';
 import { startMattermostStandIn, type MattermostStandIn, type StandInChannel, type StandInTeam, type StandInUser } from '../support/mattermost-stand-in.js';
+import { TEST_DIRECTORY_YAML } from '../support/test-directory.js';
 
 /**
  * Fault scenarios' helpers: a summary table printed at the end, and the real `certif-bot serve` in a child process
@@ -48,20 +49,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-export const DIRECTORY = `
-trainingBodies:
-  - id: of-test
-    name: Organisme Test
-    aliases: [OT]
-    receiver: { channel: support-of }
-cohorts:
-  - id: test-2026
-    name: Test 2026
-    trainingBody: of-test
-    referents: [bob]
-fallback:
-  channel: tickets-en-attente
-`;
+export const DIRECTORY = TEST_DIRECTORY_YAML;
 
 export interface ChildWorld {
   mm: MattermostStandIn;

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
 import { startWorld, type World } from '../support/bot-harness.js';
 import { waitFor, type StandInChannel, type StandInPost, type StandInUser } from '../support/mattermost-stand-in.js';
+import { TEST_DIRECTORY_YAML } from '../support/test-directory.js';
 
 type Action = { id: string; name: string };
 type Attachment = { text?: string; fields?: { title: string; value: string }[]; actions?: Action[] };
@@ -12,20 +13,7 @@ const attachmentsOf = (post: StandInPost): Attachment[] => (post.props.attachmen
 const buttonsOf = (post: StandInPost): string[] => attachmentsOf(post).flatMap((a) => a.actions ?? []).map((action) => action.name);
 const fieldOf = (post: StandInPost, title: string) => attachmentsOf(post).flatMap((a) => a.fields ?? []).find((f) => f.title === title)?.value;
 
-const DIRECTORY = `
-trainingBodies:
-  - id: of-test
-    name: Organisme Test
-    aliases: [OT]
-    receiver: { channel: support-of }
-cohorts:
-  - id: test-2026
-    name: Test 2026
-    trainingBody: of-test
-    referents: [bob]
-fallback:
-  channel: tickets-en-attente
-`;
+const DIRECTORY = TEST_DIRECTORY_YAML;
 
 describe('escalation end to end: the real bot against the Mattermost stand-in', () => {
   let world: World;

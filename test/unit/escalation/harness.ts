@@ -6,15 +6,10 @@ import { fixedClock } from '../../../src/core/clock.js';
 import { CONSOLE_CONVERSATION, type Conversation, type Incoming, type UserRef } from '../../../src/core/incoming.js';
 import type { Notifier } from '../../../src/core/notifier.js';
 import { message, type MessageReply, type Reply } from '../../../src/core/reply.js';
-import { createRouter } from '../../../src/core/router.js';
-import { loadConfig } from '../../../src/config.js';
 import { registerEscalation, type Escalation } from '../../../src/features/escalation/escalation-handlers.js';
 import { ESCALATION_MIGRATIONS } from '../../../src/features/escalation/store.js';
 import type { FaqPort, KnowledgeEntryInfo, LoggedQuestion } from '../../../src/features/ports.js';
-import { createPersonalDataRegistry } from '../../../src/features/privacy/personal-data.js';
-import { createSilentLogger } from '../../../src/logger.js';
-import { createMetrics } from '../../../src/observability/metrics.js';
-import { openDatabase } from '../../../src/storage/database.js';
+import { aFeatureDeps } from '../../support/feature-deps.js';
 import { createRecordingNotifier } from '../../support/recording-notifier.js';
 import { DIRECTORY_YAML } from './fixtures.js';
 
@@ -61,29 +56,17 @@ export function createHarness(options: { faq?: FaqPort; notifier?: Notifier & { 
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'certif-escalation-'));
   const directoryFile = path.join(dataDir, 'directory.yaml');
   writeFileSync(directoryFile, DIRECTORY_YAML);
-  const config = loadConfig({ DATA_DIR: dataDir, DIRECTORY_FILE: directoryFile, ADMIN_USERS: 'admin', ...options.env });
-  const clock = fixedClock(options.now ?? '2026-11-23T09:00:00Z');
-  const log = createSilentLogger();
-  const router = createRouter({ log, clock });
+  const deps = aFeatureDeps({
+    migrations: ESCALATION_MIGRATIONS,
+    env: { DATA_DIR: dataDir, DIRECTORY_FILE: directoryFile, ADMIN_USERS: 'admin', ...options.env },
+    now: options.now,
+    databaseFile: options.databaseFile,
+    ...(options.notifier ? { overrides: { notifier: options.notifier } } : {}),
+  });
+  const { clock, router, jobs, reloadables } = deps;
+  const notifier = deps.notifier as NonNullable<typeof options.notifier>;
   // `/certif` itself belongs to the FAQ; a stand-in here so that its `profil` subcommand can be reached.
   router.command({ name: 'certif', description: 'FAQ', hint: '' }, () => message('faq'));
-  const notifier = options.notifier ?? createRecordingNotifier();
-  const jobs: BackgroundJob[] = [];
-  const reloadables = new Map<string, Reloadable>();
-  const deps: FeatureDeps = {
-    config,
-    log,
-    clock,
-    db: openDatabase({ file: options.databaseFile ?? ':memory:', migrations: ESCALATION_MIGRATIONS }),
-    router,
-    notifier,
-    addJob: (job) => jobs.push(job),
-    addReadinessCheck: () => undefined,
-    addReloadable: (name, reload) => reloadables.set(name, reload),
-    reloadAll: () => Object.fromEntries([...reloadables].map(([name, reload]) => [name, reload()])),
-    metrics: createMetrics({ defaultMetrics: false }),
-    personalData: createPersonalDataRegistry(),
-  };
   const escalation = registerEscalation(deps, { faq: options.faq ?? createFakeFaq() });
   const base = { transport: 'console' as const };
   const harness: Harness = {
