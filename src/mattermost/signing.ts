@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -201,9 +201,25 @@ function canonicalPayload(payload: Payload): [string, Scalar][] {
 
 /** Constant-time comparison of two strings of any length (hashing first makes the lengths equal). */
 export function safeEqual(a: string, b: string): boolean {
-  const ha = createHash('sha256').update(a).digest();
-  const hb = createHash('sha256').update(b).digest();
-  return timingSafeEqual(ha, hb) && a.length === b.length;
+  return timingSafeEqual(digest(a), digest(b)) && a.length === b.length;
+}
+
+function digest(value: string): Buffer {
+  return hash('sha256', value, 'buffer');
+}
+
+/**
+ * Whether a token is one of the known ones: every candidate is compared, each in constant time, without stopping at
+ * the first match. The known tokens are hashed once here, so a request costs one hash whatever the list's length.
+ */
+export function tokenMatcher(tokens: readonly string[]): (token: string) => boolean {
+  const known = tokens.map((token) => ({ digest: digest(token), length: token.length }));
+  return (token) => {
+    const candidate = digest(token);
+    let found = false;
+    for (const entry of known) found = (timingSafeEqual(entry.digest, candidate) && entry.length === token.length) || found;
+    return found;
+  };
 }
 
 /**

@@ -7,7 +7,7 @@ import type { App } from '../../src/app.js';
 import type { Clock } from '../../src/core/clock.js';
 import { loadConfig } from '../../src/config.js';
 import type { Logger } from '../../src/logger.js';
-import { REDACTED_PATHS } from '../../src/logger.js';
+import { loggerOptions } from '../../src/logger.js';
 import { startBot, type RunningBot } from '../../src/mattermost/bot.js';
 import { MattermostStandIn, startMattermostStandIn, type StandInChannel, type StandInTeam, type StandInUser } from './mattermost-stand-in.js';
 
@@ -53,7 +53,7 @@ export function createCapturingLogger(level = 'info'): { log: Logger; lines: Rec
       done();
     },
   });
-  return { log: pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink), lines };
+  return { log: pino(loggerOptions({ level }), sink), lines };
 }
 
 export interface WorldOptions {

@@ -7,7 +7,7 @@ import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { actionRequestSchema, dialogSubmissionSchema, slashCommandSchema } from '../payloads.js';
 import type { Responder } from '../respond.js';
-import { GrantRejectedError, safeEqual, type Signer } from '../signing.js';
+import { GrantRejectedError, safeEqual, tokenMatcher, type Signer } from '../signing.js';
 import { actionToIncoming, commandToIncoming, dialogToIncoming } from '../to-incoming.js';
 
 /**
@@ -69,12 +69,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   const commandBody = express.urlencoded({ extended: false, limit: COMMAND_BODY_LIMIT, parameterLimit: 1000 });
   const jsonBody = express.json({ limit: JSON_BODY_LIMIT, strict: true });
 
-  /** Checks every configured token without stopping at the first match, each comparison in constant time. */
-  const knownToken = (token: string): boolean => {
-    let found = false;
-    for (const candidate of deps.commandTokens) found = safeEqual(candidate, token) || found;
-    return found;
-  };
+  const knownToken = tokenMatcher(deps.commandTokens);
   const headerToken = (req: Request): string | undefined => /^token\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1];
 
   /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../../src/core/clock.js';
-import { createSigner, GrantRejectedError, resolveActionSecret, type ActionGrant } from '../../../src/mattermost/signing.js';
+import { createSigner, GrantRejectedError, resolveActionSecret, safeEqual, tokenMatcher, type ActionGrant } from '../../../src/mattermost/signing.js';
 
 const SECRET = 'x'.repeat(40);
 const NOW = '2026-11-23T09:00:00Z';
@@ -105,5 +105,24 @@ describe('the action secret', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('token comparison', () => {
+  it('safeEqual tells equal strings from different ones, whatever their lengths', () => {
+    expect(safeEqual('abc', 'abc')).toBe(true);
+    expect(safeEqual('abc', 'abd')).toBe(false);
+    expect(safeEqual('abc', 'abcd')).toBe(false);
+    expect(safeEqual('', '')).toBe(true);
+  });
+
+  it('tokenMatcher accepts every configured token and nothing else', () => {
+    const known = tokenMatcher(['first-token-0123456789', 'second-token-abcdefghij']);
+    expect(known('first-token-0123456789')).toBe(true);
+    expect(known('second-token-abcdefghij')).toBe(true);
+    expect(known('first-token-012345678')).toBe(false);
+    expect(known('first-token-01234567890')).toBe(false);
+    expect(known('')).toBe(false);
+    expect(tokenMatcher([])('anything')).toBe(false);
   });
 });
