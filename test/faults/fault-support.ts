@@ -3,7 +3,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync }
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ACTION_SECRET, COMMAND_TOKEN } from '../support/bot-harness.js';
+import { ACTION_SECRET, COMMAND_TOKEN, populateStandIn } from '../support/bot-harness.js';
 import { startMattermostStandIn, type MattermostStandIn, type StandInChannel, type StandInTeam, type StandInUser } from '../support/mattermost-stand-in.js';
 import { TEST_DIRECTORY_YAML } from '../support/test-directory.js';
 
@@ -76,12 +76,7 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../.
 
 export async function startChildWorld(): Promise<ChildWorld> {
   const mm = await startMattermostStandIn();
-  const botUser = mm.addUser('certif-bot', { isBot: true });
-  const alice = mm.addUser('alice');
-  const bob = mm.addUser('bob');
-  const admin = mm.addUser('admin', { roles: 'system_user system_admin' });
-  const team = mm.addTeam('cnfs', [botUser, alice, bob, admin]);
-  const channel = mm.addChannel(team, 'formation-certification', [botUser, alice, bob]);
+  const { botUser, alice, bob, admin, team, channel } = populateStandIn(mm);
   const support = mm.addChannel(team, 'support-of', [botUser, bob]);
   mm.addChannel(team, 'tickets-en-attente', [botUser, admin]);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'certif-bot-faults-'));

@@ -206,7 +206,8 @@ describe('faults: disk full', () => {
         const saved = deadline
           ? count(db, 'SELECT COUNT(*) AS n FROM deadline_calendars WHERE user_id = ?', user.id) === 1
           : count(db, "SELECT COUNT(*) AS n FROM dossier_items WHERE user_id = ? AND item = 'dp'", user.id) === 1;
-        outcomes.push({ reply, saved, confirmed: /^✅|^📅|enregistr|Coché/i.test(reply) });
+        // What each command says on success (the storage refusal also says « enregistrer », so that word alone is not enough).
+        outcomes.push({ reply, saved, confirmed: /^✅ Coché|Vos dates sont enregistrées/.test(reply) });
       }
       const refused = outcomes.filter((o) => !o.confirmed);
       const lying = outcomes.filter((o) => o.confirmed !== o.saved);

@@ -66,14 +66,20 @@ export interface WorldOptions {
   clock?: Clock;
 }
 
-export async function startWorld(options: WorldOptions = {}): Promise<World> {
-  const mm = await startMattermostStandIn();
+/** The cast every end-to-end test shares: the bot account, two conseillers, an admin, the team and its channel. */
+export function populateStandIn(mm: MattermostStandIn) {
   const botUser = mm.addUser('certif-bot', { isBot: true });
   const alice = mm.addUser('alice');
   const bob = mm.addUser('bob');
   const admin = mm.addUser('admin', { roles: 'system_user system_admin' });
   const team = mm.addTeam('cnfs', [botUser, alice, bob, admin]);
   const channel = mm.addChannel(team, 'formation-certification', [botUser, alice, bob]);
+  return { botUser, alice, bob, admin, team, channel };
+}
+
+export async function startWorld(options: WorldOptions = {}): Promise<World> {
+  const mm = await startMattermostStandIn();
+  const { botUser, alice, bob, admin, team, channel } = populateStandIn(mm);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'certif-bot-it-'));
   const { log, lines } = createCapturingLogger();
   const config = loadConfig({
