@@ -112,6 +112,7 @@ export function registerFaq(deps: FeatureDeps): FaqPort {
     const questionId = questionIdOf(input);
     const entry = typeof input.payload.e === 'string' ? engine.base.byId.get(input.payload.e) : undefined;
     if (questionId === undefined || !entry) return message("Cette fiche n'existe plus. Reposez votre question pour obtenir une réponse à jour.");
+    store.recordPick({ questionId, userId: input.user.id, entryId: entry.id });
     return message(answerText(entry, engine.base), {
       buttons: answerButtons(questionId, entry.id),
       replaceOriginal: true,

@@ -56,6 +56,11 @@ export interface Feedback {
 
 export interface FaqStore {
   logQuestion(question: NewQuestion): number;
+  /**
+   * After a clarification, the entry the asker picked becomes the question's entry: her feedback then counts for
+   * that entry, and an escalation routes by it. Returns false when the question is not her clarified one.
+   */
+  recordPick(pick: { questionId: number; userId: string; entryId: string }): boolean;
   getQuestion(id: number): LoggedQuestion | undefined;
   /** Records (or changes) a user's opinion on an answer; returns false when the question does not exist. */
   recordFeedback(feedback: Feedback): boolean;
@@ -121,6 +126,7 @@ export function createFaqStore(db: Database): FaqStore {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const selectOne = db.prepare('SELECT * FROM faq_questions WHERE id = ?');
+  const updatePick = db.prepare("UPDATE faq_questions SET entry_id = ? WHERE id = ? AND user_id = ? AND outcome = 'clarified'");
   const upsertFeedback = db.prepare(
     `INSERT INTO faq_feedback (question_id, user_id, useful, at) VALUES (?, ?, ?, ?)
      ON CONFLICT (question_id, user_id) DO UPDATE SET useful = excluded.useful, at = excluded.at`,
@@ -157,6 +163,9 @@ export function createFaqStore(db: Database): FaqStore {
         question.at.getTime(),
       );
       return Number(result.lastInsertRowid);
+    },
+    recordPick(pick) {
+      return updatePick.run(pick.entryId, pick.questionId, pick.userId).changes === 1;
     },
     getQuestion(id) {
       const row = selectOne.get(id) as QuestionRow | undefined;

@@ -27,6 +27,24 @@ describe('FaqPort', () => {
     expect(port.entryInfo('nope')).toBeUndefined();
   });
 
+  it('takes the entry picked after a clarification as the entry of the question: feedback and escalation follow it', async () => {
+    const { port, router } = setUp();
+    const reply = await router.dispatch(aMessage('jury'));
+    if (reply.type !== 'message') throw new Error('expected a message');
+    const questionId = reply.meta?.faq?.questionId as number;
+    const pick = reply.buttons?.find((b) => b.payload?.e === 'jury-composition');
+    // Someone else's click on the same buttons changes nothing in the asker's log.
+    await router.dispatch(anAction('faq.pick', { ...pick?.payload }, { user: aUser({ id: 'user-bob', username: 'bob' }) }));
+    expect(port.getQuestion(questionId)).toMatchObject({ outcome: 'clarified', entryId: null });
+
+    const picked = await router.dispatch(anAction('faq.pick', { ...pick?.payload }));
+    // The decision stays « clarified » in the log; the entry is the one she chose.
+    expect(port.getQuestion(questionId)).toMatchObject({ outcome: 'clarified', entryId: 'jury-composition' });
+    const notUseful = picked.type === 'message' ? picked.buttons?.find((b) => b.label.includes('Pas utile')) : undefined;
+    await router.dispatch(anAction('faq.feedback', { ...notUseful?.payload }));
+    expect(port.feedbackRates()).toEqual([{ entryId: 'jury-composition', useful: 0, notUseful: 1 }]);
+  });
+
   it('purges questions and feedback older than the cutoff', async () => {
     const { router, personalData, clock } = setUp();
     await router.dispatch(aMessage('qui me convoque au ccp1'));
