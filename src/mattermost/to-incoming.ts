@@ -146,43 +146,28 @@ export function decidePost(post: MattermostPost, context: PostContext, bot: BotI
   if (post.type !== '') return { answer: false, reason: 'system_post' };
   if (post.delete_at > 0) return { answer: false, reason: 'deleted' };
 
-  const user = { id: post.user_id, username: context.username };
-  const base = {
-    kind: 'message' as const,
-    transport: 'mattermost' as const,
-    postId: post.id,
-    user,
-  };
-  if (context.channelType === 'D') {
-    return {
-      answer: true,
-      input: {
-        ...base,
-        text: stripMention(post.message, bot.username),
-        conversation: {
-          channelId: post.channel_id,
-          ...(context.channelName ? { channelName: context.channelName } : {}),
-          // A DM needs no thread; a question asked inside a DM thread is answered in that thread.
-          ...(post.root_id ? { rootId: post.root_id } : {}),
-          kind: 'direct',
-        },
-      },
-    };
+  const direct = context.channelType === 'D';
+  if (!direct) {
+    const explicit = mentionsUser(post.message, bot.username);
+    const confirmed = context.mentions === undefined || context.mentions.includes(bot.id);
+    if (!explicit || !confirmed) return { answer: false, reason: 'not_addressed' };
   }
-  const explicit = mentionsUser(post.message, bot.username);
-  const confirmed = context.mentions === undefined || context.mentions.includes(bot.id);
-  if (!explicit || !confirmed) return { answer: false, reason: 'not_addressed' };
+  // In a channel the answer goes in the question's thread; a DM needs none, unless the question was asked in one.
+  const rootId = direct ? post.root_id : post.root_id || post.id;
   return {
     answer: true,
     input: {
-      ...base,
+      kind: 'message',
+      transport: 'mattermost',
+      postId: post.id,
+      user: { id: post.user_id, username: context.username },
       text: stripMention(post.message, bot.username),
       conversation: {
         channelId: post.channel_id,
         ...(context.channelName ? { channelName: context.channelName } : {}),
-        ...(context.teamId ? { teamId: context.teamId } : {}),
-        rootId: post.root_id || post.id,
-        kind: 'channel',
+        ...(!direct && context.teamId ? { teamId: context.teamId } : {}),
+        ...(rootId ? { rootId } : {}),
+        kind: direct ? 'direct' : 'channel',
       },
     },
   };
