@@ -1,3 +1,5 @@
+import { foldText } from '../../core/text.js';
+
 /**
  * The French analyzer: turns a question as typed on a phone (« C'est quand l'épreuve du CCP 1 ?? ») into the terms the
  * search compares (`quand epreuv ccp1`). The same function analyzes the entries' phrasings and the user's question,
@@ -42,12 +44,9 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
 /** Words glued to the next word by an apostrophe: « l'examen », « qu'est-ce », « jusqu'à ». */
 const ELISION = /\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)'(?=\p{L})/gu;
 
-/** Lower case, no accents, typographic apostrophes and dashes unified, ligatures expanded. */
+/** foldText (lower case, no accents, spaces collapsed), plus typographic apostrophes and dashes unified, ligatures expanded. */
 export function foldFrench(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
+  return foldText(text)
     .replace(/œ/g, 'oe')
     .replace(/æ/g, 'ae')
     .replace(/[’‘`´ʼ]/g, "'")

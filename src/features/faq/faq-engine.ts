@@ -51,9 +51,13 @@ export function createFaqEngine(base: KnowledgeBase, settings: PolicySettings, o
       const smallTalk = detectSmallTalk(input.text);
       if (smallTalk) return { outcome: 'small_talk', normalized, kind: smallTalk };
       const candidates = retriever.search(terms, 5);
-      const outOfScope = detectOutOfScope(input.text);
-      if (outOfScope) return { outcome: 'abstained', normalized, score: candidates[0]?.score ?? null, candidates, outOfScope };
       let decision: Decision = decide(candidates, settings);
+      // A subject that belongs to someone else (congés, paie…) is said so, unless the question also names the exams
+      // and an entry answers it: « un congé pour passer l'examen ? » is ours, « comment poser mes congés » is not.
+      const outOfScope = detectOutOfScope(input.text);
+      if (outOfScope && !(outOfScope.aboutTheExams && decision.outcome === 'answered')) {
+        return { outcome: 'abstained', normalized, score: candidates[0]?.score ?? null, candidates, outOfScope: outOfScope.topic };
+      }
       // A bare subject (« jury », « le pix ? ») is not a question: when several entries share it, let the user pick.
       // « c'est quoi le DP ? » is a question about the subject and follows the normal policy.
       const second = candidates[1];

@@ -53,7 +53,7 @@ export function humanHelp(questionId: number | undefined, escalationAvailable: b
     };
   }
   return {
-    text: 'Vous pouvez aussi poser votre question à votre organisme de formation (ou au référent de votre cohorte).',
+    text: 'Vous pouvez aussi poser votre question à votre organisme de formation (ou à la personne référente de votre cohorte).',
     buttons: [],
   };
 }
@@ -85,15 +85,12 @@ export function replyFor(
         meta: { faq },
       });
     case 'abstained': {
+      if (understanding.outOfScope) return message(understanding.outOfScope.reply, { meta: { faq } });
       const help = humanHelp(questionId, escalationAvailable);
-      const intro = understanding.outOfScope
-        ? understanding.outOfScope.reply
-        : "Je n'ai pas de fiche qui réponde à cette question, et je préfère ne rien inventer.";
-      const rephrase = understanding.outOfScope
-        ? ''
-        : '\n\nSi elle porte sur la certification, reformulez-la avec les mots-clés importants (par exemple « CCP1 », « Pix », « dossier professionnel », « délai »).';
-      if (understanding.outOfScope) return message(intro, { meta: { faq } });
-      return message(`${intro}${rephrase}\n\n${help.text}`, { buttons: help.buttons, meta: { faq } });
+      const intro = "Je n'ai pas de fiche qui réponde à cette question, et je préfère ne rien inventer.";
+      const rephrase =
+        'Si elle porte sur la certification, reformulez-la avec les mots-clés importants (par exemple « CCP1 », « Pix », « dossier professionnel », « délai »).';
+      return message(`${intro}\n\n${rephrase}\n\n${help.text}`, { buttons: help.buttons, meta: { faq } });
     }
   }
 }

@@ -197,7 +197,7 @@ export function describeSources(entry: KnowledgeEntry, seeds: Readonly<Record<st
   const parts = entry.sources.map((source) => {
     if ('seed' in source) {
       const seed = seeds[source.seed];
-      return seed ? `${seed.title} (${seed.publisher})` : source.seed;
+      return seed ? `${seed.title} — ${seed.publisher}` : source.seed;
     }
     return source.date ? `[${source.title}](${source.url}), ${formatIsoDate(source.date)}` : `[${source.title}](${source.url})`;
   });

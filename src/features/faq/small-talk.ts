@@ -135,7 +135,7 @@ export const SMALL_TALK_REPLIES: Readonly<Record<SmallTalkKind, string>> = {
   farewell: 'Au revoir, et bon courage pour votre certification !',
   test: `Je suis bien là et je fonctionne. ${HELP_HINT}`,
   how_are_you: `Très bien, merci ! ${HELP_HINT}`,
-  ack: 'Parfait. Si vous avez une autre question sur la certification, je suis là.',
+  ack: "D'accord. Si vous avez une autre question sur la certification, je suis là.",
 };
 
 /**
@@ -178,7 +178,21 @@ export const OUT_OF_SCOPE: readonly OutOfScopeTopic[] = [
   },
 ];
 
-export function detectOutOfScope(text: string): OutOfScopeTopic | undefined {
-  const words = ` ${wordsOf(text).join(' ')} `;
-  return OUT_OF_SCOPE.find((topic) => topic.phrases.some((phrase) => words.includes(` ${phrase} `)));
+/** Folded words that tie a question to the exams, whatever else it mentions. */
+const EXAM_WORDS: ReadonlySet<string> = new Set([
+  'examen', 'examens', 'exam', 'exams', 'epreuve', 'epreuves', 'ccp', 'ccp1', 'pix', 'certification', 'certifications',
+  'certif', 'jury', 'convocation', 'session', 'remn', 'dp',
+]);
+
+export interface OutOfScopeMatch {
+  topic: OutOfScopeTopic;
+  /** The question also names the exams (« arrêt maladie le jour du CCP1 »): an entry may still answer it. */
+  aboutTheExams: boolean;
+}
+
+export function detectOutOfScope(text: string): OutOfScopeMatch | undefined {
+  const words = wordsOf(text);
+  const joined = ` ${words.join(' ')} `;
+  const topic = OUT_OF_SCOPE.find((candidate) => candidate.phrases.some((phrase) => joined.includes(` ${phrase} `)));
+  return topic ? { topic, aboutTheExams: words.some((word) => EXAM_WORDS.has(word)) } : undefined;
 }

@@ -70,7 +70,7 @@ describe('knowledge loader', () => {
     const base = loadKnowledge(mini);
     const entry = base.byId.get('dossier-professionnel');
     expect(entry && describeSources(entry, base.seeds)).toBe(
-      "Quelles sont les deux certifications visées par la formation ? (Aide Conseiller numérique) ; [Centre d'aide Conseiller numérique](https://aide.conseiller-numerique.gouv.fr/fr/), 1er octobre 2026",
+      "Quelles sont les deux certifications visées par la formation ? — Aide Conseiller numérique ; [Centre d'aide Conseiller numérique](https://aide.conseiller-numerique.gouv.fr/fr/), 1er octobre 2026",
     );
   });
 });

@@ -42,9 +42,15 @@ describe('small talk', () => {
 
 describe('out of scope', () => {
   it('recognizes subjects that belong to the employer or to Mattermost', () => {
-    expect(detectOutOfScope('comment poser mes congés')?.id).toBe('conges');
-    expect(detectOutOfScope('quel est mon salaire')?.id).toBe('paie');
-    expect(detectOutOfScope('mot de passe mattermost perdu')?.id).toBe('mattermost');
+    expect(detectOutOfScope('comment poser mes congés')?.topic.id).toBe('conges');
+    expect(detectOutOfScope('quel est mon salaire')?.topic.id).toBe('paie');
+    expect(detectOutOfScope('mot de passe mattermost perdu')?.topic.id).toBe('mattermost');
     expect(detectOutOfScope('délai pour passer le ccp1')).toBeUndefined();
+  });
+
+  it('notes when the question also names the exams, so that an entry may still answer it', () => {
+    expect(detectOutOfScope('comment poser mes congés')?.aboutTheExams).toBe(false);
+    expect(detectOutOfScope('arrêt maladie le jour du CCP1')).toMatchObject({ topic: { id: 'arret-maladie' }, aboutTheExams: true });
+    expect(detectOutOfScope("je dois poser un congé pour passer l'examen ?")).toMatchObject({ topic: { id: 'conges' }, aboutTheExams: true });
   });
 });
