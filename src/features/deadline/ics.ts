@@ -40,7 +40,7 @@ export function calendarEvents(facts: CalendarFacts): AllDayEvent[] {
     events.push({
       id: 'convocation',
       date: facts.exam.convocationBy,
-      summary: "Convocation à l'examen reçue au plus tard",
+      summary: "Convocation à l'examen envoyée au plus tard",
       description: "Sans convocation à cette date, contactez votre organisme de formation.",
     });
   }

@@ -31,7 +31,10 @@ export interface ReminderRunner {
   runDueReminders(now: Date): Promise<RunSummary>;
 }
 
-/** The reminder delivery over a database and a notifier: used by the job, and by tests that drive it directly. */
+/**
+ * The reminder delivery over a database and a notifier: used by the job, and by tests that drive it directly.
+ * Pass `store` when one is already built over `db` (the feature does), so the statements are prepared once.
+ */
 export function createReminderRunner(deps: {
   db: Database;
   notifier: Notifier;
@@ -39,8 +42,9 @@ export function createReminderRunner(deps: {
   timeZone: string;
   dossier?: DossierPort;
   onSent?: (kind: string) => void;
+  store?: DeadlineStore;
 }): ReminderRunner {
-  const store = createDeadlineStore(deps.db);
+  const store = deps.store ?? createDeadlineStore(deps.db);
   return {
     runDueReminders: (now) =>
       runDueReminders({ ...deps, store }, now),
@@ -66,6 +70,7 @@ export function registerDeadline(deps: FeatureDeps, ports: { dossier?: DossierPo
   const store: DeadlineStore = createDeadlineStore(db);
   const runner = createReminderRunner({
     db,
+    store,
     notifier,
     log: log.child({ feature: 'deadline' }),
     timeZone,
@@ -237,32 +242,45 @@ export function registerDeadline(deps: FeatureDeps, ports: { dossier?: DossierPo
       return `${dates.join(', ') || 'aucune date'} ; rappels ${saved.reminders ? 'activés' : 'désactivés'}`;
     },
     eraseFor: (userId) => store.erase(userId),
+    // Finished reminders (sent or dropped) for a date before the cutoff serve nothing any more. They are never
+    // re-planned: a reminder is only planned when its moment, before its target date, is still ahead.
+    purgeOlderThan: (cutoff) => store.purgeFinishedBefore(calendarDateIn(cutoff, timeZone)),
   });
 
   let timer: NodeJS.Timeout | undefined;
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
+  let stopped = false;
+  /** The tick in progress, if any: one at a time, and `stop()` waits for it (a send must be marked before the db closes). */
+  let current: Promise<void> | undefined;
+  const runTick = async () => {
     try {
       const summary = await runner.runDueReminders(deps.clock.now());
       if (summary.sent + summary.dropped + summary.failed > 0) log.info({ summary }, 'deadline reminders tick');
     } catch (error) {
       log.error({ err: error }, 'deadline reminders tick failed');
-    } finally {
-      running = false;
     }
+  };
+  const tick = (): Promise<void> => {
+    if (stopped) return Promise.resolve();
+    if (!current) {
+      current = runTick().finally(() => {
+        current = undefined;
+      });
+    }
+    return current;
   };
   const job: BackgroundJob = {
     name: 'deadline-reminders',
     start() {
+      stopped = false;
       void tick();
       timer = setInterval(() => void tick(), TICK_MS);
       timer.unref();
     },
     async stop() {
+      stopped = true;
       if (timer) clearInterval(timer);
       timer = undefined;
+      await current;
     },
   };
   deps.addJob(job);

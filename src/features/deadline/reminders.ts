@@ -18,12 +18,14 @@ import type { DeadlineStore, PlannedReminder, ReminderKind, ReminderRow, SavedCa
 
 /**
  * Reminders by direct message, for users who opted in (`/deadline rappels oui`):
- * - 30 and 7 days before the six-month limit (`limit-30`, `limit-7`);
+ * - 30 and 7 days before the six-month limit (`limit-30`, `limit-7`), only while no exam on or before that limit is
+ *   recorded: their text (« si vous n'avez pas encore reçu votre convocation… ») would otherwise arrive after the exam;
  * - 7 days and 1 day before a recorded exam (`exam-7`, `exam-1`).
  * Each fires at REMINDER_HOUR (09:00) Europe/Paris on its day. Delivery is claim → send → mark, so each reminder is
  * sent once; a failed send goes back to pending and is retried on the next tick with the same idempotency key.
  * A reminder missed while the bot was down is sent late, with the day count recomputed from today; it is dropped
- * (and logged) once its target date has passed, or when a later reminder for the same date is also due.
+ * (and logged) once its target date has passed, or when a later reminder for the same date is also due. Saving
+ * an exam date re-plans (syncReminders), which removes limit reminders the exam makes pointless.
  */
 export const REMINDER_HOUR = 9;
 export const TICK_MS = 60_000;
@@ -40,7 +42,10 @@ const OFFSETS: Record<ReminderKind, { family: 'limit' | 'exam'; daysBefore: numb
 /** The reminders a calendar calls for whose moment is still ahead of `now`. Pure. */
 export function planReminders(calendar: Pick<SavedCalendar, 'end' | 'exam'>, now: Date, timeZone: string): PlannedReminder[] {
   const targets: { family: 'limit' | 'exam'; date: CalendarDate }[] = [];
-  if (calendar.end) targets.push({ family: 'limit', date: examLimit(calendar.end) });
+  if (calendar.end) {
+    const limit = examLimit(calendar.end);
+    if (!examCoversLimit(calendar.exam, limit)) targets.push({ family: 'limit', date: limit });
+  }
   if (calendar.exam) targets.push({ family: 'exam', date: calendar.exam });
   const planned: PlannedReminder[] = [];
   for (const [kind, offset] of Object.entries(OFFSETS) as [ReminderKind, (typeof OFFSETS)[ReminderKind]][]) {
@@ -50,6 +55,11 @@ export function planReminders(calendar: Pick<SavedCalendar, 'end' | 'exam'>, now
     if (dueAt.getTime() > now.getTime()) planned.push({ kind, targetDate: target.date, dueAt });
   }
   return planned.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+}
+
+/** True when an exam is recorded on or before the six-month limit: the limit reminders are then pointless. */
+export function examCoversLimit(exam: CalendarDate | undefined, limit: CalendarDate): boolean {
+  return exam !== undefined && compareDates(exam, limit) <= 0;
 }
 
 export function reminderKey(row: Pick<ReminderRow, 'user_id' | 'kind' | 'target_date'>): string {
@@ -69,7 +79,7 @@ export function reminderText(kind: ReminderKind, target: CalendarDate, today: Ca
   } else {
     lines.push(
       `⏰ **Rappel examen** : votre examen a lieu ${when}.`,
-      `Votre convocation devait vous parvenir au plus tard le ${formatLong(convocationDeadline(target))} ; sans convocation, contactez votre organisme de formation. ` +
+      `Votre convocation devait vous être envoyée au plus tard le ${formatLong(convocationDeadline(target))} ; sans convocation, contactez votre organisme de formation. ` +
         'Votre employeur est tenu de vous libérer ce jour-là.',
     );
   }
@@ -157,7 +167,7 @@ export function syncReminders(store: DeadlineStore, calendar: SavedCalendar | un
 
 export function describeReminder(row: ReminderRow, timeZone: string): string {
   const target = fromIsoDay(row.target_date);
-  const label = OFFSETS[row.kind].family === 'limit' ? 'date limite des six mois' : 'examen';
+  const label = OFFSETS[row.kind].family === 'limit' ? 'la date limite des six mois' : "l'examen";
   const day = capitalize(formatLong(calendarDateIn(new Date(row.due_at), timeZone)));
   return `${day} à ${REMINDER_HOUR} h : ${OFFSETS[row.kind].daysBefore} jour${OFFSETS[row.kind].daysBefore > 1 ? 's' : ''} avant ${label} (${formatLong(target)})`;
 }

@@ -62,7 +62,7 @@ export function endRows(end: EndFacts): string[] {
 export function examRows(exam: ExamFacts): string[] {
   return [
     `| Examen | ${capitalize(long(exam.exam))} (${daysPhrase(exam.daysLeft)}) |`,
-    `| Convocation reçue au plus tard le | ${capitalize(long(exam.convocationBy))} |`,
+    `| Convocation envoyée au plus tard le | ${capitalize(long(exam.convocationBy))} |`,
   ];
 }
 
@@ -72,6 +72,11 @@ export function pixRows(pix: PixFacts): string[] {
     `| Validité indicative du certificat Pix (3 ans) | ${capitalize(long(pix.validUntil))} |`,
   ];
 }
+
+/** Seed 000 says « présenté » within six months, seed 002 says « inscription » (domain facts §6, point 2). */
+export const SIX_MONTHS_SOURCES_NOTE =
+  "ℹ️ Les sources officielles diffèrent sur ce délai de six mois : l'une parle d'être présenté(e) aux examens, " +
+  "l'autre d'y être inscrit(e) par votre organisme de formation. Confirmez avec lui ce qui s'applique à vous.";
 
 export function endNotes(end: EndFacts): string[] {
   const notes: string[] = [];
@@ -85,6 +90,7 @@ export function endNotes(end: EndFacts): string[] {
       'contactez votre organisme de formation.',
   );
   notes.push(statusLine(end));
+  notes.push(SIX_MONTHS_SOURCES_NOTE);
   return notes;
 }
 
@@ -97,7 +103,7 @@ export function examNotes(exam: ExamFacts): string[] {
   }
   if (exam.examWarning) notes.push(`⚠️ La date d'examen tombe ${exam.examWarning} : vérifiez-la sur votre convocation.`);
   notes.push(
-    `Votre convocation doit vous parvenir (par e-mail et/ou courrier) au plus tard le ${formatShort(exam.convocationBy)}. ` +
+    `Votre convocation doit vous être envoyée (par e-mail et/ou courrier) au plus tard le ${formatShort(exam.convocationBy)}. ` +
       "Votre employeur est tenu de vous libérer de vos obligations professionnelles ce jour-là : prévenez-le dès que vous avez la date.",
   );
   return notes;

@@ -44,7 +44,7 @@ export interface EndFacts {
 
 export interface ExamFacts {
   exam: CalendarDate;
-  /** The convocation should have arrived by this date (exam − 1 month, clamped). */
+  /** The convocation should have been sent by this date (exam − 1 month, clamped; seed 002: « envoyées au moins un mois avant »). */
   convocationBy: CalendarDate;
   daysLeft: number;
   examWarning?: string;

@@ -93,6 +93,8 @@ export interface DeadlineStore {
   markSent(id: number, now: Date): void;
   markDropped(id: number, now: Date, note: string): void;
   release(id: number, note: string): void;
+  /** Retention: deletes sent or dropped reminders whose target date is before `day`; returns how many. */
+  purgeFinishedBefore(day: CalendarDate): number;
 }
 
 export function createDeadlineStore(db: Database): DeadlineStore {
@@ -117,6 +119,7 @@ export function createDeadlineStore(db: Database): DeadlineStore {
     WHERE id = @id AND (status = 'pending' OR (status = 'sending' AND claimed_at <= @stale))`);
   const finish = db.prepare('UPDATE deadline_reminders SET status = @status, done_at = @now, note = @note WHERE id = @id');
   const releaseRow = db.prepare("UPDATE deadline_reminders SET status = 'pending', claimed_at = NULL, note = ? WHERE id = ? AND status = 'sending'");
+  const purgeFinished = db.prepare("DELETE FROM deadline_reminders WHERE status IN ('sent', 'dropped') AND target_date < ?");
 
   const toCalendar = (row: CalendarRow): SavedCalendar => ({
     userId: row.user_id,
@@ -170,5 +173,6 @@ export function createDeadlineStore(db: Database): DeadlineStore {
     release: (id, note) => {
       releaseRow.run(note, id);
     },
+    purgeFinishedBefore: (day) => purgeFinished.run(toIsoDay(day)).changes,
   };
 }

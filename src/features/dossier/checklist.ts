@@ -24,6 +24,8 @@ export interface ItemInfo {
   hint: string;
   /** Set when the rule comes from a general source rather than the CnFS documents. */
   source?: string;
+  /** Set when the rule comes from a dated CnFS document that may be outdated (shown after the hint). */
+  dated?: string;
 }
 
 export const ITEMS: Readonly<Record<ItemKey, ItemInfo>> = {
@@ -40,7 +42,7 @@ export const ITEMS: Readonly<Record<ItemKey, ItemInfo>> = {
   convocation: {
     key: 'convocation',
     label: 'Convocation reçue',
-    hint: 'Elle arrive par e-mail et/ou courrier au moins un mois avant l’examen ; sans nouvelles, contactez votre organisme de formation.',
+    hint: 'Elle vous est envoyée par e-mail et/ou courrier au moins un mois avant l’examen ; sans nouvelles, contactez votre organisme de formation.',
   },
   employeur: {
     key: 'employeur',
@@ -58,6 +60,9 @@ export const ITEMS: Readonly<Record<ItemKey, ItemInfo>> = {
     key: 'pix',
     label: 'Profil Pix positionné',
     hint: 'Une compétence devient certifiable dès que vous atteignez le niveau 1 sur votre profil Pix.',
+    // Seed 002 describes the profile-based Pix test; Pix reformed its test in 2024 and no source says when that
+    // applies to CnFS sessions (domain facts G3/G5), hence « a pu changer ».
+    dated: 'fiche du dispositif 2021-2023 ; le test Pix a pu changer depuis, vérifiez avec votre organisme de formation',
   },
 };
 

@@ -265,12 +265,11 @@ export function registerDossier(deps: FeatureDeps): DossierPort {
     return afterFicheChange(userId, `Fiche ${found.number} modifiée.`, found.number);
   });
 
-  return createDossierPort(db);
+  return createDossierPort(db, store);
 }
 
-/** The port over a database, for the reminders (and tests that drive them directly). */
-export function createDossierPort(db: Database): DossierPort {
-  const store = createDossierStore(db);
+/** The port over a database, for the reminders (and tests that drive them directly); reuses `store` when given. */
+export function createDossierPort(db: Database, store: DossierStore = createDossierStore(db)): DossierPort {
   return { missingItems: (userId) => missingLabels(store.state(userId)) };
 }
 

@@ -53,6 +53,11 @@ export const COMPLETE_TEXT =
   'le jury choisit une de vos cinq actions, que vous présentez pendant 40 minutes en mise en situation professionnelle ; ' +
   'suit un entretien à partir de votre dossier professionnel et des résultats des évaluations passées en formation. Bonne préparation !';
 
+/** The REMN title was replaced by « Médiateur numérique » from 13/07/2025 (domain facts A8, T16). */
+export const TITLE_RENAMED_NOTE =
+  '_Le titre REMN a été remplacé par le titre « Médiateur numérique » le 13/07/2025 : ' +
+  'vérifiez avec votre organisme de formation ce qui vaut pour votre examen._';
+
 export function describeFiche(fiche: Fiche, number: number): string {
   const format = fiche.format ? FORMAT_LABELS[fiche.format] : 'modalité non précisée';
   return `${number}. **${fiche.title}** — environnement : ${fiche.environment} · public : ${fiche.audience} · ${format}`;
@@ -62,7 +67,8 @@ function itemLine(state: DossierState, key: ItemKey): string {
   const item = ITEMS[key];
   if (state.done.has(key)) return `✅ ${item.label}`;
   const source = item.source ? ` Pour le CCP1 : ${item.source}.` : '';
-  return `⬜ ${item.label}\n    _${item.hint}${source}_`;
+  const dated = item.dated ? ` Source : ${item.dated}.` : '';
+  return `⬜ ${item.label}\n    _${item.hint}${source}${dated}_`;
 }
 
 export function checklistText(state: DossierState): string {
@@ -75,7 +81,7 @@ export function checklistText(state: DossierState): string {
   for (const clash of findClashes(state.fiches)) lines.push(`    ⚠️ ${describeClash(clash)}`);
   if (state.fiches.length === 0) lines.push('    _Aucune fiche pour l’instant : « Ajouter une fiche action » ou `/dossier fiche ajouter …`._');
   for (const key of ITEM_KEYS) if (key !== 'dp') lines.push(itemLine(state, key));
-  lines.push('');
+  lines.push('', TITLE_RENAMED_NOTE, '');
   if (progress.complete) lines.push(COMPLETE_TEXT);
   else lines.push('Cochez avec les boutons, ou tapez par exemple `/dossier coche dp` ; `/dossier aide` pour tout le reste.');
   return lines.join('\n');

@@ -53,7 +53,6 @@ export interface DossierStore {
   /** Everything about the user; returns the number of rows deleted. */
   erase(userId: string): number;
   exportFor(userId: string): ExportedDossier;
-  lastUpdate(userId: string): string | undefined;
   transaction<T>(work: () => T): T;
 }
 
@@ -82,9 +81,6 @@ export function createDossierStore(db: Database): DossierStore {
   const countFiches = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM dossier_fiches WHERE user_id = ?');
   const eraseItems = db.prepare('DELETE FROM dossier_items WHERE user_id = ?');
   const eraseFiches = db.prepare('DELETE FROM dossier_fiches WHERE user_id = ?');
-  const lastUpdate = db.prepare<[string, string], { at: string | null }>(
-    'SELECT MAX(at) AS at FROM (SELECT done_at AS at FROM dossier_items WHERE user_id = ? UNION ALL SELECT updated_at AS at FROM dossier_fiches WHERE user_id = ?)',
-  );
 
   return {
     state(userId) {
@@ -124,7 +120,6 @@ export function createDossierStore(db: Database): DossierStore {
         })),
       };
     },
-    lastUpdate: (userId) => lastUpdate.get(userId, userId)?.at ?? undefined,
     transaction: (work) => db.transaction(work)(),
   };
 }

@@ -23,7 +23,7 @@ describe('certif-bot deadline', () => {
     const io = captureIo();
     expect(await runDeadline(['31', 'août', '2026', '--examen', '12/01/2027', '--pix', '10.05.26'], io, NOW)).toBe(0);
     expect(io.out()).toContain('**Dimanche 28 février 2027**');
-    expect(io.out()).toContain('| Convocation reçue au plus tard le | Samedi 12 décembre 2026 |');
+    expect(io.out()).toContain('| Convocation envoyée au plus tard le | Samedi 12 décembre 2026 |');
     expect(io.out()).toContain('| Validité indicative du certificat Pix (3 ans) | Jeudi 10 mai 2029 |');
     expect(io.err()).toBe('');
   });

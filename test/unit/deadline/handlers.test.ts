@@ -72,7 +72,9 @@ describe('/deadline handlers', () => {
     await app.router.dispatch(aCommand('deadline', '31/08/2026'));
     const shown = text(await app.router.dispatch(aCommand('deadline', 'examen 12/01/2027')));
     expect(shown).toContain('| Examen | Mardi 12 janvier 2027 (dans 50 jours) |');
-    expect(shown).toContain('| Convocation reçue au plus tard le | Samedi 12 décembre 2026 |');
+    expect(shown).toContain('| Convocation envoyée au plus tard le | Samedi 12 décembre 2026 |');
+    expect(shown).toContain('Votre convocation doit vous être envoyée (par e-mail et/ou courrier) au plus tard le 12/12/2026.');
+    expect(shown).not.toContain('parvenir');
     expect(shown).toContain('Votre employeur est tenu de vous libérer');
     expect(shown).not.toContain('après la limite des six mois');
     const late = text(await app.router.dispatch(aCommand('deadline', 'examen 01/03/2027')));
@@ -127,17 +129,33 @@ describe('/deadline handlers', () => {
     expect(reminderRows()).toEqual([]);
     const on = text(await app.router.dispatch(aCommand('deadline', 'rappels oui')));
     expect(on).toContain('🔔 Rappels activés');
-    expect(on).toContain('Mardi 5 janvier 2027 à 9 h : 7 jours avant examen');
+    expect(on).toContain("Mardi 5 janvier 2027 à 9 h : 7 jours avant l'examen");
+    // The exam (12/01) is before the limit (28/02): no limit reminder, it would arrive after the exam.
+    expect(on).not.toContain('date limite');
     expect(reminderRows()).toEqual([
       { kind: 'exam-7', target_date: '2027-01-12', due_at: '2027-01-05T08:00:00.000Z', status: 'pending' },
       { kind: 'exam-1', target_date: '2027-01-12', due_at: '2027-01-11T08:00:00.000Z', status: 'pending' },
-      { kind: 'limit-30', target_date: '2027-02-28', due_at: '2027-01-29T08:00:00.000Z', status: 'pending' },
-      { kind: 'limit-7', target_date: '2027-02-28', due_at: '2027-02-21T08:00:00.000Z', status: 'pending' },
     ]);
     const off = text(await app.router.dispatch(aCommand('deadline', 'rappels non')));
     expect(off).toContain('je ne vous enverrai plus de rappels');
     expect(reminderRows()).toEqual([]);
     expect(text(await app.router.dispatch(aCommand('deadline', 'rappels peut-être')))).toContain('Répondez par `oui` ou `non`');
+  });
+
+  it('keeps the limit reminders when the exam is after the limit, and lists them in correct French', async () => {
+    await app.router.dispatch(aCommand('deadline', '31/08/2026'));
+    await app.router.dispatch(aCommand('deadline', 'examen 01/03/2027'));
+    const on = text(await app.router.dispatch(aCommand('deadline', 'rappels oui')));
+    expect(on).toContain('Vendredi 29 janvier 2027 à 9 h : 30 jours avant la date limite des six mois (dimanche 28 février 2027)');
+    expect(on).toContain("Lundi 22 février 2027 à 9 h : 7 jours avant l'examen (lundi 1 mars 2027)");
+    expect(reminderRows()).toMatchObject([{ kind: 'limit-30' }, { kind: 'limit-7' }, { kind: 'exam-7' }, { kind: 'exam-1' }]);
+  });
+
+  it('says in the calendar that the sources differ on the six months (présenté / inscrit)', async () => {
+    const shown = text(await app.router.dispatch(aCommand('deadline', '31/08/2026')));
+    expect(shown).toContain("l'une parle d'être présenté(e) aux examens, l'autre d'y être inscrit(e) par votre organisme de formation");
+    expect(shown).toContain('Confirmez avec lui');
+    expect(text(await app.router.dispatch(aCommand('deadline', 'pix 10/05/2026')))).toContain('Les sources officielles diffèrent');
   });
 
   it('the « Recevoir les rappels » button turns them on', async () => {
@@ -169,6 +187,7 @@ describe('/deadline handlers', () => {
     expect(ics).toContain('DTSTART;VALUE=DATE:20270228\r\nDTEND;VALUE=DATE:20270301');
     expect(ics).toContain('DTSTART;VALUE=DATE:20270112');
     expect(ics).toContain('DTSTART;VALUE=DATE:20261212');
+    expect(ics.replace(/\r\n /g, '')).toContain("SUMMARY:Convocation à l'examen envoyée au plus tard");
     // Long lines are folded (the ics library counts characters; calendar apps accept that).
     expect(ics.split('\r\n').every((line) => Array.from(line).length <= 75)).toBe(true);
   });
@@ -218,6 +237,38 @@ describe('personal data provider', () => {
     ]);
     expect(provider.eraseFor('user-alice')).toBe(3);
     expect(provider.exportFor('user-alice')).toBeNull();
+    db.close();
+  });
+
+  it('purges sent and dropped reminders whose date is before the retention cutoff, and nothing else', async () => {
+    const deps = aFeatureDeps({ migrations: DEADLINE_MIGRATIONS });
+    const { router, db, personalData: registry } = deps;
+    const runner = registerDeadline(deps);
+    await router.dispatch(aCommand('deadline', '31/08/2026'));
+    await router.dispatch(aCommand('deadline', 'rappels oui'));
+    const bob = aUser({ id: 'user-bob', username: 'bob' });
+    await router.dispatch(aCommand('deadline', 'examen 12/01/2027', { user: bob }));
+    await router.dispatch(aCommand('deadline', 'rappels oui', { user: bob }));
+    // 22/02/2027: alice's limit-30 superseded (dropped), limit-7 sent; bob's exam reminders dropped (date passed).
+    expect(await runner.runDueReminders(new Date('2027-02-22T09:00:00Z'))).toEqual({ sent: 1, dropped: 3, failed: 0 });
+    // A pending one for a long-past date must survive the purge (only finished rows go).
+    db.prepare("INSERT INTO deadline_reminders (user_id, kind, target_date, due_at) VALUES ('user-carol', 'exam-1', '2027-01-10', '2027-01-09T08:00:00.000Z')").run();
+    const rows = () => db.prepare('SELECT user_id, kind, status FROM deadline_reminders ORDER BY user_id, due_at').all();
+    const provider = registry.list().find((candidate) => candidate.label === 'Dates et rappels')!;
+
+    // Cutoff 12/01/2027 (Paris): bob's target is the cutoff day itself, not before it → kept.
+    expect(provider.purgeOlderThan!(new Date('2027-01-12T10:00:00Z'))).toBe(0);
+    // Cutoff 13/01/2027 00:30 Paris (12/01 23:30 UTC): bob's rows (12/01) go; alice's (28/02) stay.
+    expect(provider.purgeOlderThan!(new Date('2027-01-12T23:30:00Z'))).toBe(2);
+    expect(rows()).toEqual([
+      { user_id: 'user-alice', kind: 'limit-30', status: 'dropped' },
+      { user_id: 'user-alice', kind: 'limit-7', status: 'sent' },
+      { user_id: 'user-carol', kind: 'exam-1', status: 'pending' },
+    ]);
+    expect(provider.purgeOlderThan!(new Date('2027-06-01T00:00:00Z'))).toBe(2);
+    expect(rows()).toEqual([{ user_id: 'user-carol', kind: 'exam-1', status: 'pending' }]);
+    // The calendars themselves are not touched.
+    expect(db.prepare('SELECT COUNT(*) AS n FROM deadline_calendars').get()).toEqual({ n: 2 });
     db.close();
   });
 });

@@ -4,24 +4,42 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Notifier } from '../../../src/core/notifier.js';
 import { fromIsoDay } from '../../../src/features/deadline/dates.js';
-import { createReminderRunner } from '../../../src/features/deadline/index.js';
-import { planReminders, reminderText } from '../../../src/features/deadline/reminders.js';
+import { createReminderRunner, DEADLINE_MIGRATIONS, registerDeadline } from '../../../src/features/deadline/index.js';
+import { describeReminder, planReminders, reminderText } from '../../../src/features/deadline/reminders.js';
+import { createDeadlineStore, type ReminderKind, type ReminderRow } from '../../../src/features/deadline/store.js';
 import { createSilentLogger } from '../../../src/logger.js';
 import { createRecordingNotifier } from '../../support/recording-notifier.js';
-import { aCommand, createTestApp, type TestApp } from '../../support/test-app.js';
+import { aCommand, aUser, createTestApp, type TestApp } from '../../support/test-app.js';
 import { createCapturingLogger } from '../../support/bot-harness.js';
+import { aFeatureDeps } from '../../support/feature-deps.js';
 
 const PARIS = 'Europe/Paris';
 
 describe('planReminders (pure)', () => {
   it('plans 30 and 7 days before the limit and 7 and 1 day before the exam, at 09:00 Paris', () => {
-    const planned = planReminders({ end: fromIsoDay('2026-08-31'), exam: fromIsoDay('2026-07-01') }, new Date('2026-01-01T00:00:00Z'), PARIS);
+    // The exam is after the limit (28/02/2027), so the limit reminders still make sense.
+    const planned = planReminders({ end: fromIsoDay('2026-08-31'), exam: fromIsoDay('2027-03-10') }, new Date('2026-01-01T00:00:00Z'), PARIS);
     expect(planned.map((reminder) => [reminder.kind, reminder.dueAt.toISOString()])).toEqual([
-      ['exam-7', '2026-06-24T07:00:00.000Z'],
-      ['exam-1', '2026-06-30T07:00:00.000Z'],
       ['limit-30', '2027-01-29T08:00:00.000Z'],
       ['limit-7', '2027-02-21T08:00:00.000Z'],
+      ['exam-7', '2027-03-03T08:00:00.000Z'],
+      ['exam-1', '2027-03-09T08:00:00.000Z'],
     ]);
+    const summer = planReminders({ exam: fromIsoDay('2026-07-01') }, new Date('2026-01-01T00:00:00Z'), PARIS);
+    expect(summer.map((reminder) => [reminder.kind, reminder.dueAt.toISOString()])).toEqual([
+      ['exam-7', '2026-06-24T07:00:00.000Z'],
+      ['exam-1', '2026-06-30T07:00:00.000Z'],
+    ]);
+  });
+
+  it('plans no limit reminder when an exam on or before the limit is recorded (it would come after the exam)', () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    const kinds = (exam: string) => planReminders({ end: fromIsoDay('2026-08-31'), exam: fromIsoDay(exam) }, now, PARIS).map((reminder) => reminder.kind);
+    expect(kinds('2027-01-12')).toEqual(['exam-7', 'exam-1']);
+    expect(kinds('2027-02-28')).toEqual(['exam-7', 'exam-1']); // on the limit itself
+    expect(kinds('2026-07-01')).toEqual(['exam-7', 'exam-1']); // even before the end of training
+    expect(kinds('2027-03-01')).toEqual(['limit-30', 'limit-7', 'exam-7', 'exam-1']); // the day after the limit
+    expect(planReminders({ end: fromIsoDay('2026-08-31') }, now, PARIS).map((reminder) => reminder.kind)).toEqual(['limit-30', 'limit-7']);
   });
 
   it('skips reminders whose moment has already come', () => {
@@ -34,6 +52,27 @@ describe('planReminders (pure)', () => {
     expect(text).toContain('tombe dans 7 jours, le dimanche 28 février 2027');
     expect(text).toContain('Il manque encore dans votre dossier :\n- Dossier professionnel\n- 5 fiches actions');
     expect(reminderText('exam-1', fromIsoDay('2027-01-12'), fromIsoDay('2027-01-11'), [])).toContain('votre examen a lieu demain, mardi 12 janvier 2027');
+  });
+
+  it('says the convocation is sent (seed 002: « envoyées au moins un mois avant »), not that it arrives', () => {
+    const text = reminderText('exam-7', fromIsoDay('2027-01-12'), fromIsoDay('2027-01-05'), []);
+    expect(text).toContain('Votre convocation devait vous être envoyée au plus tard le samedi 12 décembre 2026');
+    expect(text).not.toContain('parvenir');
+  });
+
+  it('describes a planned reminder in correct French', () => {
+    const row = (kind: ReminderKind, target: string, due: string): ReminderRow => ({
+      id: 1, user_id: 'u', kind, target_date: target, due_at: due, status: 'pending', attempts: 0, claimed_at: null, done_at: null, note: null,
+    });
+    expect(describeReminder(row('exam-7', '2027-01-12', '2027-01-05T08:00:00.000Z'), PARIS)).toBe(
+      "Mardi 5 janvier 2027 à 9 h : 7 jours avant l'examen (mardi 12 janvier 2027)",
+    );
+    expect(describeReminder(row('exam-1', '2027-01-12', '2027-01-11T08:00:00.000Z'), PARIS)).toBe(
+      "Lundi 11 janvier 2027 à 9 h : 1 jour avant l'examen (mardi 12 janvier 2027)",
+    );
+    expect(describeReminder(row('limit-30', '2027-02-28', '2027-01-29T08:00:00.000Z'), PARIS)).toBe(
+      'Vendredi 29 janvier 2027 à 9 h : 30 jours avant la date limite des six mois (dimanche 28 février 2027)',
+    );
   });
 });
 
@@ -116,17 +155,15 @@ describe('reminder delivery', () => {
     expect(statuses(app).map((row) => [row.kind, row.status])).toEqual([
       ['exam-7', 'sent'],
       ['exam-1', 'sent'],
-      ['limit-30', 'pending'],
-      ['limit-7', 'pending'],
     ]);
   });
 
   it('the background job delivers on start (first tick) with the app clock', async () => {
     await app.close();
-    app = createTestApp({ now: '2027-01-29T08:00:30Z', databaseFile: file() });
+    app = createTestApp({ now: '2027-01-05T08:00:30Z', databaseFile: file() });
     app.start();
     await vi.waitFor(() => expect(app.notifier.posts).toHaveLength(1));
-    expect(app.notifier.posts[0]!.message.text).toContain('tombe dans 30 jours, le dimanche 28 février 2027');
+    expect(app.notifier.posts[0]!.message.text).toContain('votre examen a lieu dans 7 jours, le mardi 12 janvier 2027');
   });
 
   it('sends a reminder missed while down late, with the right count of days', async () => {
@@ -140,10 +177,15 @@ describe('reminder delivery', () => {
 
   it('drops a reminder whose date has passed, saying so in the log, and an earlier one superseded by a later one', async () => {
     const { log, lines } = createCapturingLogger();
+    const bob = aUser({ id: 'user-bob', username: 'bob' });
+    await app.router.dispatch(aCommand('deadline', '31/08/2026', { user: bob }));
+    await app.router.dispatch(aCommand('deadline', 'rappels oui', { user: bob }));
+    app.notifier.posts.length = 0;
     const runner = runnerFor(app, app.notifier, log);
-    // Back on 22/02/2027: the exam (12/01) is over → both exam reminders dropped; limit-30 superseded by limit-7.
+    // Back on 22/02/2027: alice's exam (12/01) is over → both exam reminders dropped; bob's limit-30 superseded by limit-7.
     expect(await runner.runDueReminders(new Date('2027-02-22T09:00:00Z'))).toEqual({ sent: 1, dropped: 3, failed: 0 });
     expect(app.notifier.posts).toHaveLength(1);
+    expect(app.notifier.posts[0]).toMatchObject({ kind: 'direct', target: 'user-bob' });
     expect(app.notifier.posts[0]!.message.text).toContain('tombe dans 6 jours, le dimanche 28 février 2027');
     expect(statuses(app).map((row) => [row.kind, row.status, row.note])).toEqual([
       ['exam-7', 'dropped', 'target date passed'],
@@ -152,6 +194,19 @@ describe('reminder delivery', () => {
       ['limit-7', 'sent', null],
     ]);
     expect(lines.filter((line) => String(line.msg).startsWith('deadline reminder dropped: its date has passed'))).toHaveLength(2);
+  });
+
+  it('removes the pending limit reminders when an exam on or before the limit is saved after opting in', async () => {
+    const bob = aUser({ id: 'user-bob', username: 'bob' });
+    await app.router.dispatch(aCommand('deadline', '31/08/2026', { user: bob }));
+    await app.router.dispatch(aCommand('deadline', 'rappels oui', { user: bob }));
+    const bobKinds = () =>
+      (app.db.prepare("SELECT kind FROM deadline_reminders WHERE user_id = 'user-bob' ORDER BY due_at").all() as { kind: string }[]).map((row) => row.kind);
+    expect(bobKinds()).toEqual(['limit-30', 'limit-7']);
+    await app.router.dispatch(aCommand('deadline', 'examen 28/02/2027', { user: bob }));
+    expect(bobKinds()).toEqual(['exam-7', 'exam-1']);
+    await app.router.dispatch(aCommand('deadline', 'examen 10/03/2027', { user: bob }));
+    expect(bobKinds()).toEqual(['limit-30', 'limit-7', 'exam-7', 'exam-1']);
   });
 
   it('retries a reminder stuck in « sending » after a crash, with the same key', async () => {
@@ -167,6 +222,14 @@ describe('reminder delivery', () => {
     expect(statuses(app)[0]).toMatchObject({ status: 'pending' });
   });
 
+  it('uses the store it is given instead of building another one', async () => {
+    const store = createDeadlineStore(app.db);
+    const due = vi.spyOn(store, 'due');
+    const runner = createReminderRunner({ db: app.db, store, notifier: app.notifier, log: createSilentLogger(), timeZone: PARIS });
+    expect(await runner.runDueReminders(new Date('2027-01-05T08:00:00Z'))).toEqual({ sent: 1, dropped: 0, failed: 0 });
+    expect(due).toHaveBeenCalledTimes(1);
+  });
+
   it('lists missing dossier items through the DossierPort', async () => {
     const runner = createReminderRunner({
       db: app.db,
@@ -177,5 +240,54 @@ describe('reminder delivery', () => {
     });
     await runner.runDueReminders(new Date('2027-01-05T08:00:00Z'));
     expect(app.notifier.posts[0]!.message.text).toContain('Il manque encore dans votre dossier :\n- Dossier professionnel (DP)');
+  });
+});
+
+describe('reminder job stop', () => {
+  it('waits for the send in progress, so the reminder is marked sent before the database closes', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let sendStarted = false;
+    const recording = createRecordingNotifier();
+    const notifier: Notifier = {
+      ...recording,
+      sendDirect: async (userId, message, options) => {
+        sendStarted = true;
+        await gate;
+        return recording.sendDirect(userId, message, options);
+      },
+    };
+    const deps = aFeatureDeps({ migrations: DEADLINE_MIGRATIONS, now: '2026-11-23T09:00:00Z', overrides: { notifier } });
+    registerDeadline(deps);
+    await deps.router.dispatch(aCommand('deadline', 'examen 12/01/2027'));
+    await deps.router.dispatch(aCommand('deadline', 'rappels oui'));
+    deps.clock.set('2027-01-05T08:00:30Z');
+    const job = deps.jobs.find((candidate) => candidate.name === 'deadline-reminders')!;
+    job.start();
+    await vi.waitFor(() => expect(sendStarted).toBe(true));
+    let stopped = false;
+    const stopping = job.stop().then(() => {
+      stopped = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    const row = deps.db.prepare("SELECT status FROM deadline_reminders WHERE kind = 'exam-7'").get();
+    expect(row).toEqual({ status: 'sent' });
+    expect(recording.posts).toHaveLength(1);
+    deps.db.close();
+  });
+
+  it('stops cleanly when no tick is running (never started, or started with nothing due)', async () => {
+    const deps = aFeatureDeps({ migrations: DEADLINE_MIGRATIONS, now: '2026-11-23T09:00:00Z' });
+    registerDeadline(deps);
+    const job = deps.jobs.find((candidate) => candidate.name === 'deadline-reminders')!;
+    await expect(job.stop()).resolves.toBeUndefined();
+    job.start();
+    await expect(job.stop()).resolves.toBeUndefined();
+    deps.db.close();
   });
 });

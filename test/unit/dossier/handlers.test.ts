@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Button, DialogReply, MessageReply, Reply } from '../../../src/core/reply.js';
 import { createReminderRunner } from '../../../src/features/deadline/index.js';
 import { createDossierPort } from '../../../src/features/dossier/index.js';
+import { createDossierStore } from '../../../src/features/dossier/store.js';
 import { createSilentLogger } from '../../../src/logger.js';
 import { aCommand, aDialogSubmission, anAction, aUser, createTestApp, type TestApp } from '../../support/test-app.js';
 
@@ -47,6 +48,15 @@ describe('/dossier by text (console)', () => {
     expect(reply.text).toContain('Pour le CCP1 : règle générale des examens de titre professionnel');
     expect(reply.text).toContain('dès que vous atteignez le niveau 1');
     expect(reply.text).toContain('au moins un mois avant');
+    expect(reply.text).toContain('Elle vous est envoyée par e-mail et/ou courrier au moins un mois avant l’examen');
+    expect(reply.text).not.toContain('Elle arrive');
+    // Seed 002 describes the Pix test before 2024: dated source, may have changed.
+    expect(reply.text).toContain(
+      'sur votre profil Pix. Source : fiche du dispositif 2021-2023 ; le test Pix a pu changer depuis, vérifiez avec votre organisme de formation._',
+    );
+    // The REMN title was replaced by « Médiateur numérique » (domain facts A8/T16).
+    expect(reply.text).toContain('**Mon dossier d’examen (CCP1 REMN)**');
+    expect(reply.text).toContain('Le titre REMN a été remplacé par le titre « Médiateur numérique » le 13/07/2025');
     expect(buttonsOf(reply).map((b) => b.label)).toEqual([
       '⬜ Dossier pro',
       '⬜ Évaluations',
@@ -323,6 +333,29 @@ describe('/dossier state, personal data and reminders', () => {
     expect(String(file?.content)).toContain('Atelier smartphone');
     await app.router.dispatch(anAction('privacy.erase', { userId: 'user-alice' }));
     expect(app.db.prepare('SELECT (SELECT COUNT(*) FROM dossier_items) + (SELECT COUNT(*) FROM dossier_fiches) AS n').get()).toEqual({ n: 0 });
+    await app.close();
+  });
+
+  it('keeps the title-renamed note once the file is complete, and the Pix note only while Pix is unticked', async () => {
+    const app = createTestApp();
+    for (const fiche of FICHES) await app.router.dispatch(aCommand('dossier', fiche));
+    for (const item of ITEMS) await app.router.dispatch(aCommand('dossier', `coche ${item}`));
+    const reply = asMessage(await app.router.dispatch(aCommand('dossier')));
+    expect(reply.text).toContain('Votre dossier d’examen est complet');
+    expect(reply.text).toContain('« Médiateur numérique »');
+    expect(reply.text).not.toContain('le test Pix a pu changer');
+    await app.close();
+  });
+
+  it('the port reuses the feature’s store when given one, and reads the same data as a fresh one', async () => {
+    const app = createTestApp();
+    await app.router.dispatch(aCommand('dossier', 'coche dp'));
+    const store = createDossierStore(app.db);
+    const state = vi.spyOn(store, 'state');
+    const port = createDossierPort(app.db, store);
+    expect(port.missingItems('user-alice')).toEqual(createDossierPort(app.db).missingItems('user-alice'));
+    expect(port.missingItems('user-alice')).not.toContain('Dossier professionnel');
+    expect(state).toHaveBeenCalledWith('user-alice');
     await app.close();
   });
 
