@@ -1,8 +1,8 @@
 import type { OutgoingMessage } from '../../core/notifier.js';
 import type { Button, Field } from '../../core/reply.js';
 import { cohortById, trainingBodyById, type Directory } from './directory.js';
-import { describeReceiver } from './routing.js';
-import type { Ticket } from './store.js';
+import { describeReceiver, receiverAfterA } from './routing.js';
+import { isAskerErased, type Ticket } from './store.js';
 
 /** What a ticket looks like for its receiver, the asker and the fallback channel. Pure. */
 
@@ -32,6 +32,9 @@ const quote = (text: string) =>
     .split('\n')
     .map((line) => `> ${line}`)
     .join('\n');
+
+/** Who asked, once she had her data erased. */
+export const ERASED_ASKER_LABEL = 'personne dont les données ont été effacées';
 
 const dateFormat = (timeZone: string) =>
   new Intl.DateTimeFormat('fr-FR', { timeZone, day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
@@ -68,7 +71,7 @@ export function ticketCard(ticket: Ticket, options: { directory: Directory | und
   if (ticket.state === 'open' || ticket.state === 'claimed') buttons.push({ label: 'Rediriger', action: ACTIONS.redirect, payload });
   if (ticket.state !== 'closed') buttons.push({ label: 'Clore', action: ACTIONS.close, payload, style: 'danger' });
   const fields: Field[] = [
-    { title: 'Posée par', value: `@${ticket.askerUsername}`, short: true },
+    { title: 'Posée par', value: isAskerErased(ticket) ? ERASED_ASKER_LABEL : `@${ticket.askerUsername}`, short: true },
     { title: 'État', value: stateLine(ticket), short: true },
     { title: 'Profil', value: describeProfile(ticket, options.directory), short: false },
   ];
@@ -105,8 +108,9 @@ export function claimedNotice(ticket: Ticket, by: string): OutgoingMessage {
   return { text: `🙋 Votre question (ticket #${ticket.id}) a été prise en charge par @${by}. Vous recevrez sa réponse ici.` };
 }
 
-export function redirectedNotice(ticket: Ticket, to: string): OutgoingMessage {
-  return { text: `↪️ Votre question (ticket #${ticket.id}) a été transmise à ${to}, plus à même d'y répondre.` };
+/** To the asker, once the ticket is redirected (its receiver is the new one). */
+export function redirectedNotice(ticket: Ticket): OutgoingMessage {
+  return { text: `↪️ Votre question (ticket #${ticket.id}) a été transmise ${receiverAfterA(ticket.receiver)}, plus à même d'y répondre.` };
 }
 
 export function closedNotice(ticket: Ticket): OutgoingMessage {
@@ -126,7 +130,7 @@ export function followUpMessage(ticket: Ticket, text: string): OutgoingMessage {
 export function reminderMessage(ticket: Ticket, timeZone: string): OutgoingMessage {
   return {
     text:
-      `⏰ Rappel : le **ticket #${ticket.id}** de @${ticket.askerUsername}, reçu le ${dateFormat(timeZone).format(ticket.createdAt)}, ` +
+      `⏰ Rappel : le **ticket #${ticket.id}**${isAskerErased(ticket) ? '' : ` de @${ticket.askerUsername}`}, reçu le ${dateFormat(timeZone).format(ticket.createdAt)}, ` +
       `attend toujours d'être pris en charge.\n\n${quote(ticket.question)}`,
     buttons: [
       { label: 'Je prends', action: ACTIONS.claim, payload: { t: ticket.id }, style: 'primary' },

@@ -11,7 +11,7 @@ import { cohortById, findCohort, findTrainingBody, trainingBodyById, type Direct
 import { createDirectorySource, type DirectorySource } from './directory-source.js';
 import { createOutbox, type Outbox } from './outbox.js';
 import { ASK_FORMATEUR_TEXT, describeReceiver, guessTopic, routeQuestion, targetFor, type Profile, type ReceiverKind } from './routing.js';
-import { createEscalationStore, type EscalationRequest, type EscalationStore, type Ticket } from './store.js';
+import { createEscalationStore, isAskerErased, type EscalationRequest, type EscalationStore, type Ticket } from './store.js';
 import { createTicketService, type TicketService } from './tickets.js';
 
 /**
@@ -35,11 +35,13 @@ export interface Escalation {
 }
 
 const NOT_YOURS =
-  "Ce ticket ne vous est pas adressé : seuls la personne qui l'a posé, son destinataire et les administrateurs peuvent agir dessus.";
+  "Ce ticket ne vous est pas adressé : seuls la personne qui a posé la question, son destinataire et les administrateurs peuvent agir dessus.";
 const NO_DIRECTORY =
   "L'annuaire des organismes de formation et des référents n'est pas disponible pour le moment : je ne peux pas transmettre " +
   'de question. Réessayez plus tard ou posez-la dans le canal « Formation & Certification ».';
 const UNKNOWN_COHORT = 'inconnue';
+/** For the receiver, when the asker had her personal data erased: nothing will reach her. */
+const ERASED_ASKER_NOTE = "La personne qui a posé la question a fait effacer ses données : je ne peux plus la prévenir.";
 
 function numberFrom(value: unknown): number | undefined {
   const parsed = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
@@ -84,6 +86,7 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
     fallbackChannel: () => config.escalation.fallbackChannel ?? directory.current()?.fallback.channel,
     dataDir: config.dataDir,
     kick,
+    log: log.child({ component: 'escalation-tickets' }),
   });
 
   const tick = async () => {
@@ -376,7 +379,10 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
     const ticket = loadTicket(input.payload);
     assertReceiver(ticket, input);
     const claimed = tickets.claim(ticket.id, actor(input.user), ctx.now);
-    return message(`Vous avez pris le ticket #${claimed.id}. Je préviens @${claimed.askerUsername}.`);
+    if (isAskerErased(claimed)) {
+      return message(`Vous avez pris en charge le ticket #${claimed.id}. ${ERASED_ASKER_NOTE}`);
+    }
+    return message(`Vous avez pris en charge le ticket #${claimed.id}. Je préviens @${claimed.askerUsername}.`);
   });
 
   router.action(ACTIONS.answer, (input) => {
@@ -387,7 +393,7 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
       {
         callbackId: DIALOGS.answer,
         title: `Répondre (ticket #${ticket.id})`,
-        introduction: `Question de @${ticket.askerUsername} : ${ticket.question.slice(0, 300)}`,
+        introduction: `${isAskerErased(ticket) ? 'Question' : `Question de @${ticket.askerUsername}`} : ${ticket.question.slice(0, 300)}`,
         submitLabel: 'Envoyer',
         elements: [{ type: 'textarea', name: 'reponse', label: 'Votre réponse', minLength: 2, maxLength: 3000, defaultValue: ticket.answer ?? undefined }],
         state: { t: ticket.id },
@@ -403,6 +409,9 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
     const text = String(input.submission.reponse ?? '').trim();
     if (text.length < 2) return dialogErrors({ reponse: 'Écrivez votre réponse.' });
     const answered = tickets.answer(ticket.id, actor(input.user), text, ctx.now);
+    if (isAskerErased(answered)) {
+      return message(`Merci ! Votre réponse au ticket #${answered.id} est enregistrée. ${ERASED_ASKER_NOTE}`);
+    }
     return message(`Merci ! Votre réponse au ticket #${answered.id} est transmise à @${answered.askerUsername}.`);
   });
 
@@ -498,8 +507,12 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
     const ticket = loadTicket(input.state);
     assertReceiver(ticket, input);
     const proposeFaq = input.submission.faq === true || input.submission.faq === 'true';
-    const { ticket: closed, draftFile } = tickets.close(ticket.id, actor(input.user), { proposeFaq }, ctx.now);
-    const draft = draftFile ? ' Votre réponse est proposée aux curateurs de la FAQ (brouillon à relire).' : '';
+    const { ticket: closed, draftFile, draftFailed } = tickets.close(ticket.id, actor(input.user), { proposeFaq }, ctx.now);
+    const draft = draftFile
+      ? ' Votre réponse est proposée aux curateurs de la FAQ (brouillon à relire).'
+      : draftFailed
+        ? " En revanche, je n'ai pas pu enregistrer le brouillon de fiche pour la FAQ : signalez-le à un administrateur."
+        : '';
     return message(`Le ticket #${closed.id} est clos.${draft}`);
   });
 

@@ -12,6 +12,10 @@ import type { Database } from '../../storage/database.js';
  * Targets: `user:<username>` and `channel:<name>` are resolved at delivery time (the directory holds names),
  * `id:<userId>` is a user id already known (the asker), and for `update` rows the idempotency key of the card row
  * to update: the update waits until that card is delivered and its post id known.
+ *
+ * Superseded rows: a row that must never be sent (an older update of the same card, or a message made obsolete by a
+ * redirect or a close) is marked delivered without a post id, with the reason in `last_error`. It leaves the backlog,
+ * and updates waiting on it are dropped the same way.
  */
 
 export type OutboxKind = 'direct' | 'channel' | 'update';
@@ -70,7 +74,17 @@ export interface Outbox {
   drain(now: () => Date): Promise<DrainResult>;
   pending(): OutboxRow[];
   row(key: string): OutboxRow | undefined;
+  /**
+   * Inside the caller's transaction: marks the ticket's undelivered rows with these roles as superseded (they will
+   * never be sent), and the undelivered updates targeting them too. Returns the keys of the rows superseded.
+   */
+  supersede(ticketId: number, roles: readonly OutboxRole[], reason: string, now: Date): string[];
+  /** Whether this row was superseded before being posted: nothing to update, nothing to thread under. */
+  isSuperseded(key: string): boolean;
 }
+
+/** Superseded: marked delivered without ever being posted. */
+const wasSuperseded = (row: OutboxRow | undefined): boolean => row !== undefined && row.delivered_at !== null && row.delivered_post_id === null;
 
 export interface DrainResult {
   delivered: number;
@@ -95,19 +109,26 @@ export function createOutbox(deps: {
   const markDelivered = db.prepare(
     'UPDATE escalation_outbox SET delivered_at = ?, delivered_post_id = ?, delivered_channel_id = ?, attempts = attempts + 1, last_error = NULL WHERE id = ? AND delivered_at IS NULL',
   );
-  const markSuperseded = db.prepare(
-    "UPDATE escalation_outbox SET delivered_at = ?, last_error = 'remplacé par une mise à jour plus récente' WHERE id = ?",
+  // A row superseded while its delivery was in flight: the post exists, so its id is kept (updates can still reach it).
+  const markPostedAfterSuperseded = db.prepare(
+    'UPDATE escalation_outbox SET delivered_post_id = ?, delivered_channel_id = ?, attempts = attempts + 1 WHERE id = ? AND delivered_post_id IS NULL',
   );
+  const markSuperseded = db.prepare('UPDATE escalation_outbox SET delivered_at = ?, last_error = ? WHERE id = ? AND delivered_at IS NULL');
+  const NEWER_UPDATE = 'remplacé par une mise à jour plus récente';
+  const undeliveredOfTicket = db.prepare('SELECT id, idempotency_key, role FROM escalation_outbox WHERE ticket_id = ? AND delivered_at IS NULL ORDER BY id');
+  const undeliveredUpdatesOf = db.prepare("SELECT id FROM escalation_outbox WHERE kind = 'update' AND target = ? AND delivered_at IS NULL");
   const markFailed = db.prepare('UPDATE escalation_outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?');
   const laterUpdate = db.prepare(
     "SELECT 1 FROM escalation_outbox WHERE kind = 'update' AND target = ? AND id > ? AND delivered_at IS NULL LIMIT 1",
   );
 
-  async function deliver(row: OutboxRow, message: OutgoingMessage & { rootKey?: string }): Promise<PostRef | 'wait'> {
+  async function deliver(row: OutboxRow, message: OutgoingMessage & { rootKey?: string }): Promise<PostRef | 'wait' | 'superseded'> {
     const options = { idempotencyKey: row.idempotency_key };
     const { rootKey, ...outgoing } = message;
     if (row.kind === 'update') {
       const card = byKey.get(row.target) as OutboxRow | undefined;
+      // The card was superseded before being posted: there is nothing to update, ever.
+      if (wasSuperseded(card)) return 'superseded';
       if (!card?.delivered_post_id) return 'wait';
       await notifier.updatePost(card.delivered_post_id, outgoing);
       return { postId: card.delivered_post_id, channelId: card.delivered_channel_id ?? '' };
@@ -115,8 +136,11 @@ export function createOutbox(deps: {
     let rootId: string | undefined;
     if (rootKey) {
       const root = byKey.get(rootKey) as OutboxRow | undefined;
-      if (!root?.delivered_post_id) return 'wait';
-      rootId = root.delivered_post_id;
+      // A root superseded before being posted will never have a thread: post on its own rather than wait forever.
+      if (!wasSuperseded(root)) {
+        if (!root?.delivered_post_id) return 'wait';
+        rootId = root.delivered_post_id;
+      }
     }
     const [scheme, ...rest] = row.target.split(':');
     const name = rest.join(':');
@@ -140,10 +164,10 @@ export function createOutbox(deps: {
     for (const row of rows) {
       // Only the newest pending update of a card matters: older ones are superseded, never posted out of order.
       if (row.kind === 'update' && laterUpdate.get(row.target, row.id)) {
-        markSuperseded.run(now().toISOString(), row.id);
+        markSuperseded.run(now().toISOString(), NEWER_UPDATE, row.id);
         continue;
       }
-      let ref: PostRef | 'wait';
+      let ref: PostRef | 'wait' | 'superseded';
       try {
         ref = await deliver(row, JSON.parse(row.message) as OutgoingMessage & { rootKey?: string });
       } catch (error) {
@@ -158,9 +182,18 @@ export function createOutbox(deps: {
         result.waiting += 1;
         continue;
       }
+      if (ref === 'superseded') {
+        markSuperseded.run(now().toISOString(), 'carte jamais publiée (remplacée ou annulée)', row.id);
+        continue;
+      }
       const delivered = ref;
       db.transaction(() => {
-        markDelivered.run(now().toISOString(), delivered.postId, delivered.channelId, row.id);
+        if (markDelivered.run(now().toISOString(), delivered.postId, delivered.channelId, row.id).changes === 0) {
+          // Superseded (ticket redirected or closed) while this delivery was in flight: keep the post id, log it.
+          markPostedAfterSuperseded.run(delivered.postId, delivered.channelId, row.id);
+          log.warn({ outboxId: row.id, role: row.role, ticketId: row.ticket_id }, 'escalation message posted after it was superseded');
+          return;
+        }
         deps.onDelivered?.(row, delivered);
       })();
       result.delivered += 1;
@@ -205,6 +238,19 @@ export function createOutbox(deps: {
     },
     row(key) {
       return byKey.get(key) as OutboxRow | undefined;
+    },
+    supersede(ticketId, roles, reason, now) {
+      const at = now.toISOString();
+      const rows = (undeliveredOfTicket.all(ticketId) as Pick<OutboxRow, 'id' | 'idempotency_key' | 'role'>[]).filter((row) => roles.includes(row.role));
+      for (const row of rows) {
+        markSuperseded.run(at, reason, row.id);
+        // Updates of a message that will never be posted would wait forever.
+        for (const update of undeliveredUpdatesOf.all(row.idempotency_key) as { id: number }[]) markSuperseded.run(at, reason, update.id);
+      }
+      return rows.map((row) => row.idempotency_key);
+    },
+    isSuperseded(key) {
+      return wasSuperseded(byKey.get(key) as OutboxRow | undefined);
     },
   };
 }

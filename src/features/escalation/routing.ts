@@ -87,8 +87,16 @@ export function guessTopic(question: string): string | undefined {
   return TOPIC_KEYWORDS.find(([, pattern]) => pattern.test(text))?.[0];
 }
 
+const channelName = (channel: string) => channel.split(':').pop() ?? channel;
+
+/** « @marie » or « le canal ~support » — as a subject, in a list or between parentheses. */
 export function describeReceiver(receiver: Receiver): string {
-  return 'user' in receiver ? `@${receiver.user}` : `le canal ~${receiver.channel.split(':').pop() ?? receiver.channel}`;
+  return 'user' in receiver ? `@${receiver.user}` : `le canal ~${channelName(receiver.channel)}`;
+}
+
+/** « à @marie » or « au canal ~support »: after a verb that takes « à » (« à le canal » is not French). */
+export function receiverAfterA(receiver: Receiver): string {
+  return 'user' in receiver ? `à @${receiver.user}` : `au canal ~${channelName(receiver.channel)}`;
 }
 
 /** The receiver of one kind for this profile, when the directory knows one. */

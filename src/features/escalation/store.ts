@@ -247,6 +247,9 @@ export interface Actor {
 
 export const ERASED_ASKER = '(effacé)';
 
+/** The asker had her personal data erased: nobody to write to any more. */
+export const isAskerErased = (ticket: Pick<Ticket, 'askerId'>): boolean => ticket.askerId === ERASED_ASKER;
+
 export type TicketChanges = Partial<{
   state: TicketState;
   claimedBy: string | null;
@@ -256,6 +259,7 @@ export type TicketChanges = Partial<{
   receiverKind: Ticket['receiverKind'];
   receiver: Receiver;
   receiverChannelId: string | null;
+  fallbackChannelId: string | null;
   cardKey: string;
   remindAt: Date;
   fallbackAt: Date;
@@ -380,6 +384,7 @@ export function createEscalationStore(db: Database) {
         set('receiver_name', 'user' in changes.receiver ? changes.receiver.user : changes.receiver.channel);
       }
       if (changes.receiverChannelId !== undefined) set('receiver_channel_id', changes.receiverChannelId);
+      if (changes.fallbackChannelId !== undefined) set('fallback_channel_id', changes.fallbackChannelId);
       if (changes.cardKey !== undefined) set('card_key', changes.cardKey);
       if (changes.remindAt !== undefined) set('remind_at', changes.remindAt);
       if (changes.fallbackAt !== undefined) set('fallback_at', changes.fallbackAt);
@@ -452,7 +457,8 @@ export function createEscalationStore(db: Database) {
     purgeOlderThan(cutoff: Date): number {
       const requests = db.prepare('DELETE FROM escalation_requests WHERE created_at < ?').run(iso(cutoff)).changes;
       const tickets = db.prepare("DELETE FROM escalation_tickets WHERE state = 'closed' AND closed_at < ?").run(iso(cutoff)).changes;
-      db.prepare('DELETE FROM escalation_outbox WHERE delivered_at IS NOT NULL AND created_at < ?').run(iso(cutoff));
+      // Only the rows of tickets gone (closed and purged): an open ticket's old card row is what its updates need.
+      db.prepare('DELETE FROM escalation_outbox WHERE ticket_id IS NOT NULL AND ticket_id NOT IN (SELECT id FROM escalation_tickets)').run();
       return requests + tickets;
     },
   };

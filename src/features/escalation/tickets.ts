@@ -4,6 +4,7 @@ import { stringify as stringifyYaml } from 'yaml';
 import { UserFacingError } from '../../core/errors.js';
 import type { OutgoingMessage } from '../../core/notifier.js';
 import { foldText } from '../../core/text.js';
+import type { Logger } from '../../logger.js';
 import type { Directory, Receiver } from './directory.js';
 import {
   claimedNotice,
@@ -17,9 +18,9 @@ import {
   ticketCard,
 } from './cards.js';
 import type { Outbox, OutboxRole } from './outbox.js';
-import { describeReceiver, type Profile } from './routing.js';
+import { describeReceiver, receiverAfterA, type Profile } from './routing.js';
 import { transition, type TicketCommand } from './state-machine.js';
-import type { Actor, EscalationRequest, EscalationStore, Ticket, TicketChanges } from './store.js';
+import { isAskerErased, type Actor, type EscalationRequest, type EscalationStore, type Ticket, type TicketChanges } from './store.js';
 import { addWorkingTime } from './working-time.js';
 
 /**
@@ -38,7 +39,11 @@ export interface TicketServiceDeps {
   dataDir: string;
   /** Called after each committed change (drain the outbox now). */
   kick: () => void;
+  log: Logger;
 }
+
+/** What a redirect or a close makes obsolete when it was not delivered yet: the old card, its reminder, its fallback copy. */
+const CARD_ROLES: readonly OutboxRole[] = ['card', 'reminder', 'fallback'];
 
 export type Destination = { receiverKind: Ticket['receiverKind']; receiver: Receiver; reason?: string };
 
@@ -71,16 +76,26 @@ export function createTicketService(deps: TicketServiceDeps) {
     outbox.enqueue({ kind: to.kind, target: to.target, message, key: `ticket-${ticket.id}-${key}`, ticketId: ticket.id, role, rootKey }, now);
   }
 
-  const toAsker = (ticket: Ticket) => ({ kind: 'direct' as const, target: `id:${ticket.askerId}` });
+  /** A message to the asker, unless she had her data erased: there is nobody left to tell. */
+  function sendToAsker(ticket: Ticket, key: string, role: OutboxRole, message: OutgoingMessage, now: Date): void {
+    if (isAskerErased(ticket)) return;
+    send(ticket, key, role, { kind: 'direct', target: `id:${ticket.askerId}` }, message, now);
+  }
   const toReceiver = (ticket: Ticket) => ({ kind: kindOf(ticket.receiver), target: targetOf(ticket.receiver) });
+  const fallbackKeyOf = (id: number, cardKey: string) => `ticket-${id}-fallback-${cardKey}`;
+
+  /** Updates a posted (or still to be posted) card; nothing when that card was superseded before being posted. */
+  function updateCard(ticket: Ticket, target: string, message: OutgoingMessage, key: string, now: Date): void {
+    if (!outbox.row(target) || outbox.isSuperseded(target)) return;
+    outbox.enqueue({ kind: 'update', target, message, key: `ticket-${ticket.id}-${key}`, ticketId: ticket.id, role: 'card-update' }, now);
+  }
 
   function refreshCard(ticket: Ticket, eventId: number, now: Date): void {
     const card = ticketCard(ticket, { directory: deps.directory() });
-    outbox.enqueue({ kind: 'update', target: ticket.cardKey, message: card, key: `ticket-${ticket.id}-ev${eventId}-card`, ticketId: ticket.id, role: 'card-update' }, now);
+    updateCard(ticket, ticket.cardKey, card, `ev${eventId}-card`, now);
     if (ticket.fallbackSentAt) {
       // The fallback channel's copy changes too, so nobody there takes a ticket already taken.
-      const fallbackKey = `ticket-${ticket.id}-fallback-${ticket.cardKey}`;
-      outbox.enqueue({ kind: 'update', target: fallbackKey, message: card, key: `ticket-${ticket.id}-ev${eventId}-fallback`, ticketId: ticket.id, role: 'card-update' }, now);
+      updateCard(ticket, fallbackKeyOf(ticket.id, ticket.cardKey), card, `ev${eventId}-fallback`, now);
     }
   }
 
@@ -142,7 +157,7 @@ export function createTicketService(deps: TicketServiceDeps) {
       return committed(() => {
         const { ticket, eventId } = apply(id, 'claim', actor, { claimedBy: actor.username }, null, now);
         refreshCard(ticket, eventId, now);
-        send(ticket, `ev${eventId}-notice`, 'notice', toAsker(ticket), claimedNotice(ticket, actor.username), now);
+        sendToAsker(ticket, `ev${eventId}-notice`, 'notice', claimedNotice(ticket, actor.username), now);
         return ticket;
       });
     },
@@ -161,7 +176,7 @@ export function createTicketService(deps: TicketServiceDeps) {
           now,
         );
         refreshCard(ticket, eventId, now);
-        send(ticket, `ev${eventId}-relay`, 'relay', toAsker(ticket), relayMessage(ticket, answer, actor.username), now);
+        sendToAsker(ticket, `ev${eventId}-relay`, 'relay', relayMessage(ticket, answer, actor.username), now);
         return ticket;
       });
     },
@@ -170,7 +185,7 @@ export function createTicketService(deps: TicketServiceDeps) {
       return committed(() => {
         const before = load(id);
         const same = targetOf(before.receiver) === targetOf(destination.receiver);
-        if (same) throw new UserFacingError(`Ce ticket est déjà adressé à ${describeReceiver(destination.receiver)}.`);
+        if (same) throw new UserFacingError(`Ce ticket est déjà adressé ${receiverAfterA(destination.receiver)}.`);
         const events = store.events(id).filter((event) => event.event === 'redirected').length;
         const cardKey = `ticket-${id}-card-${events + 2}`;
         const to = describeReceiver(destination.receiver);
@@ -182,6 +197,8 @@ export function createTicketService(deps: TicketServiceDeps) {
             receiverKind: destination.receiverKind,
             receiver: destination.receiver,
             receiverChannelId: null,
+            // The old fallback channel's copy is retired below: that channel no longer has a say on the ticket.
+            fallbackChannelId: null,
             claimedBy: null,
             cardKey,
             remindedAt: null,
@@ -191,10 +208,12 @@ export function createTicketService(deps: TicketServiceDeps) {
           to,
           now,
         );
-        outbox.enqueue(
-          { kind: 'update', target: before.cardKey, message: redirectedCard(before, to, actor.username), key: `ticket-${id}-ev${eventId}-old-card`, ticketId: id, role: 'card-update' },
-          now,
-        );
+        // What the old receiver was still to receive (card, reminder, fallback copy) is obsolete: never sent.
+        outbox.supersede(id, CARD_ROLES, 'annulé : ticket redirigé', now);
+        const oldCard = redirectedCard(before, to, actor.username);
+        updateCard(ticket, before.cardKey, oldCard, `ev${eventId}-old-card`, now);
+        // The fallback channel's copy loses its buttons too, or someone there would act on a ticket that left.
+        if (before.fallbackSentAt) updateCard(ticket, fallbackKeyOf(id, before.cardKey), oldCard, `ev${eventId}-old-fallback`, now);
         outbox.enqueue(
           {
             kind: kindOf(ticket.receiver),
@@ -206,19 +225,31 @@ export function createTicketService(deps: TicketServiceDeps) {
           },
           now,
         );
-        send(ticket, `ev${eventId}-notice`, 'notice', toAsker(ticket), redirectedNotice(ticket, to), now);
+        sendToAsker(ticket, `ev${eventId}-notice`, 'notice', redirectedNotice(ticket), now);
         return ticket;
       });
     },
 
-    close(id: number, actor: Actor & { username: string }, options: { proposeFaq: boolean }, now: Date): { ticket: Ticket; draftFile?: string } {
-      return committed(() => {
-        const { ticket, eventId } = apply(id, 'close', actor, { closedAt: now }, options.proposeFaq ? 'proposé pour la FAQ' : null, now);
-        refreshCard(ticket, eventId, now);
-        send(ticket, `ev${eventId}-notice`, 'notice', toAsker(ticket), closedNotice(ticket), now);
-        const draftFile = options.proposeFaq && ticket.answer ? writeFaqDraft(ticket, actor.username, deps.dataDir, now) : undefined;
-        return { ticket, draftFile };
+    /**
+     * Closes the ticket. The FAQ draft is written after the commit, best effort: a file system problem never undoes
+     * the close; `draftFailed` says the draft was asked for but could not be written.
+     */
+    close(id: number, actor: Actor & { username: string }, options: { proposeFaq: boolean }, now: Date): { ticket: Ticket; draftFile?: string; draftFailed?: true } {
+      const ticket = committed(() => {
+        const { ticket: closed, eventId } = apply(id, 'close', actor, { closedAt: now }, options.proposeFaq ? 'proposé pour la FAQ' : null, now);
+        // A card, reminder or fallback copy not posted yet would show a closed ticket as waiting: never sent.
+        outbox.supersede(id, CARD_ROLES, 'annulé : ticket clos', now);
+        refreshCard(closed, eventId, now);
+        sendToAsker(closed, `ev${eventId}-notice`, 'notice', closedNotice(closed), now);
+        return closed;
       });
+      if (!options.proposeFaq || !ticket.answer) return { ticket };
+      try {
+        return { ticket, draftFile: writeFaqDraft(ticket, actor.username, deps.dataDir, now) };
+      } catch (error) {
+        deps.log.error({ ticketId: id, dataDir: deps.dataDir, err: error }, 'escalation FAQ draft not written');
+        return { ticket, draftFailed: true };
+      }
     },
 
     helped(id: number, actor: Actor, now: Date): Ticket {

@@ -162,7 +162,7 @@ describe('escalation: the ticket’s life', () => {
 
     // Anyone in the receiving channel may take it.
     const claimed = asMessage(await h.click(BOB, 'escalation.claim', { t: id }, SUPPORT_NORD));
-    expect(claimed.text).toContain('Vous avez pris le ticket');
+    expect(claimed.text).toContain('Vous avez pris en charge le ticket');
     await settle(h);
     const cardUpdate = h.notifier.posts.filter((post) => post.kind === 'update').at(-1)!;
     expect(cardUpdate.target).toBe('post1');

@@ -132,6 +132,67 @@ describe('escalation outbox', () => {
     expect(notifier.posts).toHaveLength(1);
   });
 
+  it('supersedes a ticket’s undelivered rows of the given roles and the updates waiting on them, nothing else', async () => {
+    const { outbox, notifier, state } = setup();
+    state.down = true;
+    outbox.enqueue({ kind: 'channel', target: 'channel:support', message: { text: 'carte' }, key: 'card-1', ticketId: 1, role: 'card' }, T0);
+    outbox.enqueue({ kind: 'update', target: 'card-1', message: { text: 'pris' }, key: 'up-1', ticketId: 1, role: 'card-update' }, T0);
+    outbox.enqueue({ kind: 'channel', target: 'channel:support', message: { text: 'rappel' }, key: 'remind-1', ticketId: 1, role: 'reminder' }, T0);
+    outbox.enqueue({ kind: 'direct', target: 'id:u1', message: { text: 'avis' }, key: 'notice-1', ticketId: 1, role: 'notice' }, T0);
+    outbox.enqueue({ kind: 'channel', target: 'channel:support', message: { text: 'autre carte' }, key: 'card-2', ticketId: 2, role: 'card' }, T0);
+    await outbox.drain(at(0));
+    const keys = outbox.supersede(1, ['card', 'reminder', 'fallback'], 'annulé : ticket clos', T0);
+    expect(keys).toEqual(['card-1', 'remind-1']);
+    for (const key of ['card-1', 'up-1', 'remind-1']) {
+      expect(outbox.row(key)).toMatchObject({ delivered_at: T0.toISOString(), delivered_post_id: null, last_error: 'annulé : ticket clos' });
+      expect(outbox.isSuperseded(key)).toBe(true);
+    }
+    expect(outbox.pending().map((row) => row.idempotency_key)).toEqual(['notice-1', 'card-2']);
+    state.down = false;
+    await outbox.drain(at(60_000));
+    expect(notifier.posts.map((post) => post.message.text)).toEqual(['avis', 'autre carte']);
+    expect(outbox.pending()).toEqual([]);
+  });
+
+  it('drops an update of a card superseded before being posted, and threads nothing under it', async () => {
+    const { outbox, notifier } = setup();
+    outbox.enqueue({ kind: 'channel', target: 'channel:support', message: { text: 'carte' }, key: 'card-1', ticketId: 1, role: 'card' }, T0);
+    outbox.supersede(1, ['card'], 'annulé : ticket redirigé', T0);
+    // Enqueued after (as an older process could have): neither waits forever.
+    outbox.enqueue({ kind: 'update', target: 'card-1', message: { text: 'pris' }, key: 'up-1', ticketId: 1, role: 'card-update' }, T0);
+    outbox.enqueue({ kind: 'channel', target: 'channel:support', message: { text: 'suite' }, key: 'follow-1', ticketId: 1, role: 'notice', rootKey: 'card-1' }, T0);
+    await outbox.drain(at(0));
+    expect(outbox.row('up-1')).toMatchObject({ delivered_post_id: null, last_error: 'carte jamais publiée (remplacée ou annulée)' });
+    expect(notifier.posts.map((post) => [post.kind, post.message.text, post.rootId])).toEqual([['channel', 'suite', undefined]]);
+    expect(outbox.pending()).toEqual([]);
+  });
+
+  it('keeps the post id of a row superseded while its delivery was in flight', async () => {
+    const db = openDatabase({ file: ':memory:', migrations: ESCALATION_MIGRATIONS });
+    const inner = createRecordingNotifier();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const notifier: Notifier = {
+      ...inner,
+      async postInChannel(channelId, message, options) {
+        await gate;
+        return inner.postInChannel(channelId, message, options);
+      },
+    };
+    const outbox = createOutbox({ db, notifier, log: createSilentLogger() });
+    outbox.enqueue({ kind: 'channel', target: 'channel:support', message: { text: 'carte' }, key: 'card-1', ticketId: 1, role: 'card' }, T0);
+    const draining = outbox.drain(at(0));
+    await Promise.resolve();
+    db.transaction(() => outbox.supersede(1, ['card'], 'annulé : ticket clos', T0))();
+    release();
+    await draining;
+    expect(outbox.row('card-1')).toMatchObject({ delivered_post_id: 'post1', last_error: 'annulé : ticket clos' });
+    expect(outbox.isSuperseded('card-1')).toBe(false);
+    expect(outbox.pending()).toEqual([]);
+  });
+
   it('commits the ticket and its card together: an outage loses nothing, recovery posts once', async () => {
     const { notifier, state } = createFlakyNotifier();
     const h = createHarness({ notifier });

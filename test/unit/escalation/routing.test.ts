@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { guessTopic, receiverKindFor, routeQuestion } from '../../../src/features/escalation/routing.js';
+import { describeReceiver, guessTopic, receiverAfterA, receiverKindFor, routeQuestion } from '../../../src/features/escalation/routing.js';
 import { DIRECTORY } from './fixtures.js';
 
 const nord = { trainingBodyId: 'of-nord', cohortId: 'nord-mars' };
@@ -59,5 +59,15 @@ describe('routing: who answers what (seed 000)', () => {
     expect(guessTopic('Mon employeur refuse de me libérer')).toBe('employeur');
     expect(guessTopic('Peut-on passer le CCP1 en visio ?')).toBe('distanciel');
     expect(guessTopic('Bonjour')).toBeUndefined();
+  });
+});
+
+describe('routing: naming the receiver in French', () => {
+  it('says « le canal ~x » on its own and « au canal ~x » / « à @x » after « à »', () => {
+    expect(describeReceiver({ channel: 'support-nord' })).toBe('le canal ~support-nord');
+    expect(describeReceiver({ user: 'dominique' })).toBe('@dominique');
+    expect(receiverAfterA({ channel: 'support-nord' })).toBe('au canal ~support-nord');
+    expect(receiverAfterA({ channel: 'cnfs:tickets-en-attente' })).toBe('au canal ~tickets-en-attente');
+    expect(receiverAfterA({ user: 'dominique' })).toBe('à @dominique');
   });
 });
