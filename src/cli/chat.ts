@@ -53,7 +53,7 @@ async function fillDialog(askLine: AskLine, io: CliIo, dialog: DialogSpec): Prom
     } else if (element.type === 'bool') {
       prompt += ' [o/n]';
     }
-    if (element.defaultValue !== undefined && element.defaultValue !== '') prompt += ` (défaut : ${String(element.defaultValue)})`;
+    if (element.defaultValue !== undefined && element.defaultValue !== '') prompt += ` (défaut : ${defaultShown(element)})`;
     const line = await askLine(`${prompt} : `);
     if (line === undefined) return undefined;
     const answer = line.trim();
@@ -72,6 +72,12 @@ async function fillDialog(askLine: AskLine, io: CliIo, dialog: DialogSpec): Prom
     }
   }
   return submission;
+}
+
+/** A default as the user reads it: « oui »/« non » for a yes/no field, never `true`/`false`. */
+function defaultShown(element: DialogSpec['elements'][number]): string {
+  if (element.type === 'bool') return element.defaultValue ? 'oui' : 'non';
+  return String(element.defaultValue);
 }
 
 export async function runChat(app: App, io: CliIo): Promise<number> {

@@ -53,7 +53,8 @@ async function runCheck(config: Readonly<Config>, io: CliIo): Promise<number> {
     io.stderr.write(`${lines.length} problème${lines.length > 1 ? 's' : ''} dans ${config.knowledgeDir}\n`);
     return 1;
   }
-  io.stdout.write(`Base de connaissances valide : ${base.entries.length} fiches.\n`);
+  const count = base.entries.length;
+  io.stdout.write(`Base de connaissances valide : ${count} fiche${count > 1 ? 's' : ''}.\n`);
   return 0;
 }
 

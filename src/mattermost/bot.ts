@@ -7,7 +7,7 @@ import { NotifierUnavailableError, type Notifier } from '../core/notifier.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createAnsweredPostStore } from './answered-posts.js';
-import { createMattermostClient, DEFAULT_RETRY, type MattermostClient, type RetryPolicy } from './client.js';
+import { createMattermostClient, DEFAULT_RETRY, IN_REQUEST_RETRY, type MattermostClient, type RetryPolicy } from './client.js';
 import { ACTION_ROUTE, createHttpApp, DIALOG_ROUTE, type ReadinessReport } from './http/server.js';
 import { createButtonFactory, createMattermostNotifier, createPoster } from './poster.js';
 import { createResponder } from './respond.js';
@@ -34,7 +34,10 @@ export interface StartBotOptions {
   publicUrl?: (port: number) => string | undefined;
   /** Called once features are registered, before serving. */
   configure?: (app: App) => void;
+  /** Background calls (outbox, reminders, mention answers). */
   retry?: Partial<RetryPolicy>;
+  /** Calls made while Mattermost waits for our answer to a command, a click or a dialog (IN_REQUEST_RETRY). */
+  requestRetry?: Partial<RetryPolicy>;
   listener?: Partial<ListenerTuning>;
   /** Serves GET /metrics and counts HTTP requests and Mattermost API errors. */
   metrics?: Metrics;
@@ -73,6 +76,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const log = options.log;
   const mm = config.mattermost;
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+  const requestRetry: RetryPolicy = { ...IN_REQUEST_RETRY, ...options.requestRetry };
 
   const signer = createSigner(resolveActionSecret({ actionSecret: config.actionSecret, dataDir: config.dataDir, log }), clock);
   let publicUrl: string | undefined = mm.publicUrl;
@@ -82,7 +86,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
 
   const client =
     mm.url && mm.botToken
-      ? createMattermostClient({ url: mm.url, token: mm.botToken, log, retry, onError: (kind) => options.metrics?.countMattermostError(kind) })
+      ? createMattermostClient({ url: mm.url, token: mm.botToken, log, retry, requestRetry, onError: (kind) => options.metrics?.countMattermostError(kind) })
       : undefined;
   const poster = client ? createPoster({ client, buttons }) : undefined;
   const notifier = client && poster ? createMattermostNotifier({ client, poster }) : unavailableNotifier();
@@ -92,7 +96,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   let server: Server | undefined;
   try {
     options.configure?.(app);
-    const responder = createResponder({ log, clock, signer, buttons, poster, client, dialogUrl, retry });
+    const responder = createResponder({ log, clock, signer, buttons, poster, client, dialogUrl, requestRetry });
     const botUserId = () => listener?.status().bot?.id;
 
     if (client && mm.botToken) {
@@ -104,10 +108,10 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
         store: createAnsweredPostStore(app.db),
         answerChannels: mm.answerChannels,
         tuning: options.listener,
-        answer: async (input) => {
+        answer: async (input, delivery) => {
           const started = Date.now();
           const reply = await app.router.dispatch(input);
-          await responder.forPost(input, reply);
+          await responder.forPost(input, reply, { lookBack: delivery?.mayBeAnswered ?? false });
           log.debug(
             {
               input: input.conversation.kind === 'direct' ? 'direct_message' : 'mention',
@@ -168,7 +172,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       responder,
       commandTokens: mm.commandTokens,
       botUserId,
-      usernameOf: async (userId) => (client ? client.getUser(userId).then((user) => user.username, () => '') : ''),
+      usernameOf: async (userId) => (client ? client.getUser(userId, { inRequest: true }).then((user) => user.username, () => '') : ''),
       readiness,
       metrics: options.metrics,
     });

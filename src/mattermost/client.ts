@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Channel } from '@mattermost/types/channels';
 import type { Options } from '@mattermost/types/client4';
@@ -23,15 +24,21 @@ export class MattermostApiError extends Error {
     readonly status: number | undefined,
     readonly serverErrorId?: string,
     readonly retryAfterMs?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryable?: boolean },
   ) {
     super(message, options);
     this.name = 'MattermostApiError';
+    this.retryableOverride = options?.retryable;
   }
 
-  /** Network failures, timeouts, 5xx and 429 may succeed later; other 4xx will not. */
+  private readonly retryableOverride: boolean | undefined;
+
+  /**
+   * Network failures, timeouts, 5xx and 429 may succeed later; other 4xx will not. A caller that knows better (a
+   * non-idempotent request that may have been processed) sets it explicitly.
+   */
   get retryable(): boolean {
-    return this.status === undefined || this.status === 429 || this.status >= 500;
+    return this.retryableOverride ?? (this.status === undefined || this.status === 429 || this.status >= 500);
   }
 }
 
@@ -41,9 +48,35 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** Per-request timeout. */
   timeoutMs: number;
+  /**
+   * Overall budget from the first attempt: no retry starts that could not finish within it, and the last attempt's
+   * timeout is cut to what is left. Undefined: attempts × timeout plus the waits.
+   */
+  deadlineMs?: number;
 }
 
+/** Background work (outbox, reminders, mention answers): Mattermost may be down for a while, nobody is waiting. */
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 500, maxDelayMs: 10_000, timeoutMs: 15_000 };
+
+/**
+ * Calls made while Mattermost waits for our answer to a slash command, a click or a dialog (it gives up after 30 s,
+ * protocol doc §1/§3/§4): one quick retry at most, short timeouts, everything within 20 s.
+ */
+export const IN_REQUEST_RETRY: RetryPolicy = { attempts: 2, baseDelayMs: 200, maxDelayMs: 1000, timeoutMs: 5000, deadlineMs: 20_000 };
+
+/** Which policy one call follows. */
+export interface CallOptions {
+  /** True while Mattermost is waiting for our HTTP answer: the in-request policy instead of the background one. */
+  inRequest?: boolean;
+  /** Absolute time (ms since the epoch) by which the whole call must be over: no retry starts after it. */
+  deadline?: number;
+}
+
+/** No retry is started with less time than this left before the deadline. */
+const MIN_USEFUL_ATTEMPT_MS = 1000;
+
+/** The timeout of the attempt in progress, set by `withRetry` for the fetch step of the client below. */
+const attemptScope = new AsyncLocalStorage<{ timeoutMs: number }>();
 
 /** Media type without parameters: the server sends exactly `application/json`, a proxy may add a charset. */
 function mediaType(header: string | null): string {
@@ -83,7 +116,8 @@ class BotClient4 extends Client4 {
   private async fetchOnce<T>(url: string, options: Options): Promise<T> {
     let response: Response;
     try {
-      response = await fetch(url, { ...this.getOptions(options), signal: options.signal ?? AbortSignal.timeout(this.timeoutMs) });
+      const timeoutMs = attemptScope.getStore()?.timeoutMs ?? this.timeoutMs;
+      response = await fetch(url, { ...this.getOptions(options), signal: options.signal ?? AbortSignal.timeout(timeoutMs) });
     } catch (error) {
       throw new MattermostApiError(`network error on ${describeUrl(url)}: ${(error as Error).message}`, undefined, undefined, undefined, {
         cause: error,
@@ -127,20 +161,28 @@ function describeUrl(url: string): string {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Runs `operation` again on retryable failures: exponential backoff with jitter, or the server's Retry-After. */
+/**
+ * Runs `operation` again on retryable failures: exponential backoff with jitter, or the server's Retry-After. The
+ * operation receives the timeout its attempt must keep to (the policy's, cut to the deadline when there is one).
+ */
 export async function withRetry<T>(
-  operation: () => Promise<T>,
+  operation: (timeoutMs: number) => Promise<T>,
   policy: RetryPolicy,
   onRetry?: (error: MattermostApiError, attempt: number, delayMs: number) => void,
+  deadline?: number,
 ): Promise<T> {
+  const end = Math.min(deadline ?? Number.POSITIVE_INFINITY, policy.deadlineMs !== undefined ? Date.now() + policy.deadlineMs : Number.POSITIVE_INFINITY);
   for (let attempt = 1; ; attempt += 1) {
+    // The first attempt always runs (with at least MIN_USEFUL_ATTEMPT_MS); a retry only when it can finish in time.
+    const timeoutMs = Math.min(policy.timeoutMs, Math.max(end - Date.now(), MIN_USEFUL_ATTEMPT_MS));
     try {
-      return await operation();
+      return await operation(timeoutMs);
     } catch (error) {
       if (!(error instanceof MattermostApiError) || !error.retryable || attempt >= policy.attempts) throw error;
       const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
       const delay =
         error.retryAfterMs !== undefined ? Math.min(error.retryAfterMs, policy.maxDelayMs * 3) : backoff / 2 + Math.random() * (backoff / 2);
+      if (Date.now() + delay + MIN_USEFUL_ATTEMPT_MS > end) throw error;
       onRetry?.(error, attempt, delay);
       await sleep(delay);
     }
@@ -164,17 +206,18 @@ export interface MattermostClient {
   readonly url: string;
   /** The bot's own user (cached after the first success). */
   me(): Promise<UserProfile>;
-  createPost(post: NewPost): Promise<MattermostPost>;
+  createPost(post: NewPost, call?: CallOptions): Promise<MattermostPost>;
   patchPost(postId: string, patch: { message?: string; props?: Record<string, unknown> }): Promise<MattermostPost>;
   getPost(postId: string): Promise<MattermostPost>;
   /** The direct channel between the bot and `userId` (created when missing; cached). */
-  directChannelWith(userId: string): Promise<Channel>;
-  uploadFile(channelId: string, file: AttachedFile): Promise<string>;
+  directChannelWith(userId: string, call?: CallOptions): Promise<Channel>;
+  uploadFile(channelId: string, file: AttachedFile, call?: CallOptions): Promise<string>;
+  /** Always an in-request call (the trigger id lives 30 s): never retried, the in-request timeout. */
   openDialog(request: { trigger_id: string; url: string; dialog: MattermostDialog }): Promise<void>;
-  postsSince(channelId: string, since: number): Promise<MattermostPost[]>;
+  postsSince(channelId: string, since: number, call?: CallOptions): Promise<MattermostPost[]>;
   /** Every channel the bot is a member of, in every team, DMs included. */
   myChannels(): Promise<Channel[]>;
-  getUser(userId: string): Promise<UserProfile>;
+  getUser(userId: string, call?: CallOptions): Promise<UserProfile>;
   getTeamByName(name: string): Promise<Team>;
   /** `GET /users/username/{username}`; undefined on 404. */
   getUserByUsername(username: string): Promise<UserProfile | undefined>;
@@ -204,10 +247,13 @@ export function createMattermostClient(options: {
   token: string;
   log: Logger;
   retry?: Partial<RetryPolicy>;
+  /** The policy of calls made while Mattermost waits for our answer (`CallOptions.inRequest`). */
+  requestRetry?: Partial<RetryPolicy>;
   /** Told about every failed call, retried or not (metrics). */
   onError?: (kind: MattermostErrorKind) => void;
 }): MattermostClient {
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+  const requestPolicy: RetryPolicy = { ...IN_REQUEST_RETRY, ...options.requestRetry };
   const client = new BotClient4(policy.timeoutMs, (error) => options.onError?.(errorKind(error)));
   client.setUrl(options.url);
   client.setToken(options.token);
@@ -216,9 +262,13 @@ export function createMattermostClient(options: {
   client.setIncludeCookies(false);
   const log = options.log.child({ component: 'mattermost-rest' });
 
-  const retry = <T>(what: string, operation: () => Promise<T>) =>
-    withRetry(operation, policy, (error, attempt, delayMs) =>
-      log.warn({ what, attempt, status: error.status, delayMs: Math.round(delayMs) }, 'Mattermost request failed, retrying'),
+  const retry = <T>(what: string, operation: () => Promise<T>, call?: CallOptions) =>
+    withRetry(
+      (timeoutMs) => attemptScope.run({ timeoutMs }, operation),
+      call?.inRequest ? requestPolicy : policy,
+      (error, attempt, delayMs) =>
+        log.warn({ what, attempt, status: error.status, delayMs: Math.round(delayMs), inRequest: call?.inRequest === true }, 'Mattermost request failed, retrying'),
+      call?.deadline,
     );
 
   let me: Promise<UserProfile> | undefined;
@@ -234,17 +284,20 @@ export function createMattermostClient(options: {
       });
       return me;
     },
-    async createPost(post) {
+    async createPost(post, call) {
       const pendingPostId = post.pendingPostId ?? randomUUID();
-      const created = await retry('create post', () =>
-        client.createPost({
-          channel_id: post.channelId,
-          message: post.message,
-          ...(post.rootId ? { root_id: post.rootId } : {}),
-          ...(post.props ? { props: post.props } : {}),
-          ...(post.fileIds && post.fileIds.length > 0 ? { file_ids: post.fileIds } : {}),
-          pending_post_id: pendingPostId,
-        } as Partial<Post> as Post),
+      const created = await retry(
+        'create post',
+        () =>
+          client.createPost({
+            channel_id: post.channelId,
+            message: post.message,
+            ...(post.rootId ? { root_id: post.rootId } : {}),
+            ...(post.props ? { props: post.props } : {}),
+            ...(post.fileIds && post.fileIds.length > 0 ? { file_ids: post.fileIds } : {}),
+            pending_post_id: pendingPostId,
+          } as Partial<Post> as Post),
+        call,
       );
       return postSchema.parse(created);
     },
@@ -254,12 +307,12 @@ export function createMattermostClient(options: {
     async getPost(postId) {
       return postSchema.parse(await retry('get post', () => client.getPost(postId)));
     },
-    directChannelWith(userId) {
+    directChannelWith(userId, call) {
       let channel = directChannels.get(userId);
       if (!channel) {
         channel = self
           .me()
-          .then((bot) => retry('create direct channel', () => client.createDirectChannel([bot.id, userId])))
+          .then((bot) => retry('create direct channel', () => client.createDirectChannel([bot.id, userId]), call))
           .catch((error: unknown) => {
             directChannels.delete(userId);
             throw error;
@@ -268,24 +321,28 @@ export function createMattermostClient(options: {
       }
       return channel;
     },
-    async uploadFile(channelId, file) {
-      const result = await retry('upload file', () => {
-        const form = new FormData();
-        form.append('channel_id', channelId);
-        const bytes = typeof file.content === 'string' ? new TextEncoder().encode(file.content) : Uint8Array.from(file.content);
-        form.append('files', new Blob([bytes], { type: file.mimeType }), file.name);
-        return client.uploadFile(form);
-      });
+    async uploadFile(channelId, file, call) {
+      const result = await retry(
+        'upload file',
+        () => {
+          const form = new FormData();
+          form.append('channel_id', channelId);
+          const bytes = typeof file.content === 'string' ? new TextEncoder().encode(file.content) : Uint8Array.from(file.content);
+          form.append('files', new Blob([bytes], { type: file.mimeType }), file.name);
+          return client.uploadFile(form);
+        },
+        call,
+      );
       const info = result.file_infos[0];
       if (!info) throw new MattermostApiError('upload returned no file', undefined);
       return info.id;
     },
     async openDialog(request) {
       // Not retried: the trigger id is valid for 30 s from the click, and a late dialog is worse than none.
-      await client.openInteractiveDialog(request);
+      await attemptScope.run({ timeoutMs: requestPolicy.timeoutMs }, () => client.openInteractiveDialog(request));
     },
-    async postsSince(channelId, since) {
-      const list = postListSchema.parse(await retry('get posts since', () => client.getPostsSince(channelId, since, false)));
+    async postsSince(channelId, since, call) {
+      const list = postListSchema.parse(await retry('get posts since', () => client.getPostsSince(channelId, since, false), call));
       const posts: MattermostPost[] = [];
       for (const postId of list.order) {
         const parsed = postSchema.safeParse(list.posts[postId]);
@@ -302,10 +359,10 @@ export function createMattermostClient(options: {
       }
       return [...byId.values()];
     },
-    async getUser(userId) {
+    async getUser(userId, call) {
       const cached = users.get(userId);
       if (cached) return cached;
-      const user = await retry('get user', () => client.getUser(userId));
+      const user = await retry('get user', () => client.getUser(userId), call);
       if (users.size > 5000) users.clear();
       users.set(userId, user);
       return user;
@@ -350,24 +407,49 @@ export function pendingPostIdFor(key: string, part: number): string {
   return `certif-${createHash('sha256').update(`${key}#${part}`).digest('hex').slice(0, 32)}`;
 }
 
+/** Connection errors raised before a request was sent: retrying them cannot post twice. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function errorCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  return typeof cause?.code === 'string' ? cause.code : undefined;
+}
+
 /**
  * Posts a CommandResponse to a slash command's response_url (valid 30 minutes, 5 uses; no authentication: the URL
  * is the credential). The reply is then shown exactly like a direct slash response: ephemeral to the invoking user.
+ *
+ * The POST is not idempotent (each use posts, and uses one of the 5): it is retried only when the server surely did
+ * not process it (connection refused, 429, 503), never after a timeout, a reset or another 5xx. Always called while
+ * Mattermost waits for our answer, hence the in-request policy by default.
  */
-export async function postToResponseUrl(url: string, body: unknown, policy: RetryPolicy = DEFAULT_RETRY): Promise<void> {
-  await withRetry(async () => {
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(policy.timeoutMs),
-      });
-    } catch (error) {
-      throw new MattermostApiError(`network error on response_url: ${(error as Error).message}`, undefined, undefined, undefined, { cause: error });
-    }
-    await response.arrayBuffer().catch(() => undefined);
-    if (!response.ok) throw new MattermostApiError(`${response.status} on response_url`, response.status, undefined, parseRetryAfter(response.headers));
-  }, policy);
+export async function postToResponseUrl(url: string, body: unknown, policy: RetryPolicy = IN_REQUEST_RETRY, deadline?: number): Promise<void> {
+  await withRetry(
+    async (timeoutMs) => {
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (error) {
+        const code = errorCode(error);
+        throw new MattermostApiError(`network error on response_url: ${(error as Error).message}${code ? ` (${code})` : ''}`, undefined, undefined, undefined, {
+          cause: error,
+          retryable: code !== undefined && NOT_SENT_CODES.has(code),
+        });
+      }
+      await response.arrayBuffer().catch(() => undefined);
+      if (!response.ok) {
+        throw new MattermostApiError(`${response.status} on response_url`, response.status, undefined, parseRetryAfter(response.headers), {
+          retryable: response.status === 429 || response.status === 503,
+        });
+      }
+    },
+    policy,
+    undefined,
+    deadline,
+  );
 }

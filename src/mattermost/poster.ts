@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
 import type { Notifier, OutgoingMessage, PostRef } from '../core/notifier.js';
 import type { Button } from '../core/reply.js';
-import { pendingPostIdFor, type MattermostClient } from './client.js';
+import { pendingPostIdFor, type CallOptions, type MattermostClient } from './client.js';
 import { renderPostParts, renderUpdate, type ButtonTarget } from './render.js';
 import { ANYONE_IN_CHANNEL, EPHEMERAL_BUTTON_TTL_MS, POST_BUTTON_TTL_MS, type Signer } from './signing.js';
 
@@ -48,7 +48,17 @@ export interface PostOptions {
   rootId?: string;
   /** The user the message is for (the only one who may click its buttons); undefined: anyone in the channel. */
   userId?: string;
+  /** The same for every attempt at the same message: its parts get stable pending_post_ids (30 s dedup by the server). */
   idempotencyKey?: string;
+  /**
+   * Look for the parts of this keyed message among the channel's posts of the last 2 hours, and skip those already
+   * there (the server forgets a pending_post_id after 30 s). One extra GET per message: only for a *retried*
+   * delivery (outbox, reminder re-sent after a crash, mention answered again after a failure), never for a first
+   * answer while Mattermost waits. Ignored without an idempotency key.
+   */
+  lookBack?: boolean;
+  /** In-request calls use the short retry policy (see client.ts). */
+  call?: CallOptions;
 }
 
 /** Posts as the bot over REST: text split to the size limit, buttons signed, file uploaded first. */
@@ -63,11 +73,14 @@ export function createPoster(deps: { client: MattermostClient; buttons: ButtonFa
     async post(channelId, message, options = {}) {
       const target = buttons.target({ userId: options.userId, channelId, rootId: options.rootId, origin: 'post' });
       const parts = renderPostParts(message, target);
-      const fileIds = message.file ? [await client.uploadFile(channelId, message.file)] : [];
       const key = options.idempotencyKey ?? randomUUID();
       // Mattermost forgets a pending_post_id after 30 s. A keyed message retried later (a reminder re-sent after a
       // crash mid-send, an outbox row after a long outage) may already be there: its parts carry their key in props.
-      const posted = options.idempotencyKey ? await postedKeys(client, channelId) : new Map<string, PostRef>();
+      const posted =
+        options.idempotencyKey && options.lookBack ? await postedKeys(client, channelId, options.call) : new Map<string, PostRef>();
+      // A message whose first part is already there is not uploaded again.
+      const firstPosted = posted.has(pendingPostIdFor(key, 0));
+      const fileIds = message.file && !firstPosted ? [await client.uploadFile(channelId, message.file, options.call)] : [];
       let last: PostRef | undefined;
       for (const [index, part] of parts.entries()) {
         const pendingPostId = pendingPostIdFor(key, index);
@@ -83,7 +96,7 @@ export function createPoster(deps: { client: MattermostClient; buttons: ButtonFa
           props: options.idempotencyKey ? { ...part.props, [POST_KEY_PROP]: pendingPostId } : part.props,
           fileIds: index === 0 ? fileIds : undefined,
           pendingPostId,
-        });
+        }, options.call);
         last = { postId: created.id, channelId: created.channel_id };
       }
       return last as PostRef;
@@ -103,9 +116,9 @@ export const POST_KEY_PROP = 'certif_key';
 /** How far back a keyed message is looked for (beyond the outbox's longest backoff and a reminder's stale claim). */
 export const KEYED_POST_LOOKBACK_MS = 2 * 60 * 60 * 1000;
 
-async function postedKeys(client: MattermostClient, channelId: string): Promise<Map<string, PostRef>> {
+async function postedKeys(client: MattermostClient, channelId: string, call?: CallOptions): Promise<Map<string, PostRef>> {
   const found = new Map<string, PostRef>();
-  for (const post of await client.postsSince(channelId, Date.now() - KEYED_POST_LOOKBACK_MS)) {
+  for (const post of await client.postsSince(channelId, Date.now() - KEYED_POST_LOOKBACK_MS, call)) {
     const key = post.props[POST_KEY_PROP];
     if (typeof key === 'string') found.set(key, { postId: post.id, channelId: post.channel_id });
   }
@@ -115,16 +128,24 @@ async function postedKeys(client: MattermostClient, channelId: string): Promise<
 /**
  * The Notifier port over REST. Buttons of a DM are for its recipient; buttons of a channel post can be clicked by
  * anyone in that channel (a reminder or a ticket card has no single addressee).
+ *
+ * Features pass an idempotency key for deliveries they may retry later (outbox rows, reminders): a keyed message
+ * is looked for in the channel's recent history before posting (`lookBack`), as the port has no option to say
+ * whether this attempt is a retry.
  */
 export function createMattermostNotifier(deps: { client: MattermostClient; poster: Poster }): Notifier {
   return {
     canPost: true,
     async sendDirect(userId, message, options) {
       const channel = await deps.client.directChannelWith(userId);
-      return deps.poster.post(channel.id, message, { userId, idempotencyKey: options?.idempotencyKey });
+      return deps.poster.post(channel.id, message, { userId, idempotencyKey: options?.idempotencyKey, lookBack: options?.idempotencyKey !== undefined });
     },
     postInChannel(channelId, message, options) {
-      return deps.poster.post(channelId, message, { rootId: options?.rootId, idempotencyKey: options?.idempotencyKey });
+      return deps.poster.post(channelId, message, {
+        rootId: options?.rootId,
+        idempotencyKey: options?.idempotencyKey,
+        lookBack: options?.idempotencyKey !== undefined,
+      });
     },
     updatePost(postId, message) {
       return deps.poster.update(postId, message);

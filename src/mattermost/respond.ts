@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock.js';
 import type { ActionInput, CommandInput, DialogInput, MessageInput } from '../core/incoming.js';
 import type { DialogReply, MessageReply, Reply } from '../core/reply.js';
 import type { Logger } from '../logger.js';
-import { DEFAULT_RETRY, MattermostApiError, postToResponseUrl, type MattermostClient, type RetryPolicy } from './client.js';
+import { IN_REQUEST_RETRY, MattermostApiError, postToResponseUrl, type CallOptions, type MattermostClient, type RetryPolicy } from './client.js';
 import type { ButtonFactory, Poster } from './poster.js';
 import {
   EMPTY_SLASH_RESPONSE,
@@ -25,7 +25,10 @@ import { DIALOG_STATE_TTL_MS, type ActionGrant, type DialogGrant, type Signer } 
  * - `POST /posts/ephemeral` is forbidden to ordinary bots (§5), so private follow-ups go, in order of preference,
  *   through the action response (`ephemeral_text`, text only), the slash command's `response_url` (ephemeral with
  *   buttons, 30 minutes, 5 uses), or a DM from the bot;
- * - `update` only for buttons on real posts: on an ephemeral post it fails (correction 2).
+ * - `update` only for buttons on real posts: on an ephemeral post it fails (correction 2);
+ * - while Mattermost waits for the HTTP answer (commands, clicks, dialogs: 30 s at most), every call follows the
+ *   short in-request policy within one deadline per request, and a first answer does not look back in the
+ *   channel's history for an earlier attempt (there is none).
  */
 
 export interface ResponderDeps {
@@ -37,7 +40,8 @@ export interface ResponderDeps {
   poster?: Poster;
   client?: MattermostClient;
   dialogUrl: () => string | undefined;
-  retry?: RetryPolicy;
+  /** The in-request policy: response_url posts, and the overall deadline of the calls made for one request. */
+  requestRetry?: RetryPolicy;
 }
 
 export const NOT_IN_CHANNEL_TEXT =
@@ -62,15 +66,28 @@ function publishFailureNote(error: unknown): string {
   return error instanceof MattermostApiError && error.status === 403 ? NOT_IN_CHANNEL_TEXT : CANNOT_PUBLISH_TEXT;
 }
 
+/** When Mattermost's request reached us (ms since the epoch): the in-request deadline counts from it. */
+export type ReceivedAt = number;
+
 export interface Responder {
-  forCommand(input: CommandInput, reply: Reply, responseUrl: string): Promise<SlashResponse>;
-  forAction(input: ActionInput, grant: ActionGrant, reply: Reply): Promise<ActionResponse>;
-  forDialog(input: DialogInput, grant: DialogGrant, reply: Reply): Promise<{ errors?: Record<string, string> }>;
-  forPost(input: MessageInput, reply: Reply): Promise<void>;
+  forCommand(input: CommandInput, reply: Reply, responseUrl: string, receivedAt?: ReceivedAt): Promise<SlashResponse>;
+  forAction(input: ActionInput, grant: ActionGrant, reply: Reply, receivedAt?: ReceivedAt): Promise<ActionResponse>;
+  forDialog(input: DialogInput, grant: DialogGrant, reply: Reply, receivedAt?: ReceivedAt): Promise<{ errors?: Record<string, string> }>;
+  /**
+   * A mention or DM, answered in the background. `lookBack`: this post may have been answered by an earlier attempt
+   * whose response was lost (a catch-up after a failure or a crash), so look for the answer before posting.
+   */
+  forPost(input: MessageInput, reply: Reply, options?: { lookBack?: boolean }): Promise<void>;
 }
 
 export function createResponder(deps: ResponderDeps): Responder {
-  const retry = deps.retry ?? DEFAULT_RETRY;
+  const requestRetry = deps.requestRetry ?? IN_REQUEST_RETRY;
+
+  /** The call options of everything done while Mattermost waits for the answer to one request. */
+  const inRequest = (receivedAt: ReceivedAt = Date.now()): CallOptions => ({
+    inRequest: true,
+    deadline: receivedAt + (requestRetry.deadlineMs ?? requestRetry.attempts * requestRetry.timeoutMs),
+  });
 
   /** Opens a dialog; false when it cannot be opened here (no client, no trigger id, no public URL, refused). */
   async function openDialog(
@@ -98,18 +115,34 @@ export function createResponder(deps: ResponderDeps): Responder {
     }
   }
 
-  async function publish(channelId: string, message: MessageReply, options: { rootId?: string; userId?: string; key: string }) {
+  async function publish(
+    channelId: string,
+    message: MessageReply,
+    options: { rootId?: string; userId?: string; key: string; call?: CallOptions; lookBack?: boolean },
+  ) {
     if (!deps.poster) throw new Error('no Mattermost client');
-    return deps.poster.post(channelId, message, { rootId: options.rootId, userId: options.userId, idempotencyKey: options.key });
+    return deps.poster.post(channelId, message, {
+      rootId: options.rootId,
+      userId: options.userId,
+      idempotencyKey: options.key,
+      lookBack: options.lookBack ?? false,
+      call: options.call,
+    });
   }
 
-  async function sendEphemeralByResponseUrl(url: string, message: MessageReply, scope: { userId: string; channelId: string; rootId?: string }) {
+  async function sendEphemeralByResponseUrl(
+    url: string,
+    message: MessageReply,
+    scope: { userId: string; channelId: string; rootId?: string },
+    call: CallOptions,
+  ) {
     const target = deps.buttons.target({ ...scope, origin: 'ephemeral', responseUrl: url });
-    await postToResponseUrl(url, renderSlashResponse(message, target), retry);
+    await postToResponseUrl(url, renderSlashResponse(message, target), requestRetry, call.deadline);
   }
 
   return {
-    async forCommand(input, reply, responseUrl) {
+    async forCommand(input, reply, responseUrl, receivedAt) {
+      const call = inRequest(receivedAt);
       const { channelId, rootId } = input.conversation;
       const scope = { userId: input.user.id, channelId, rootId, origin: 'ephemeral' as const, responseUrl: responseUrl || undefined };
       if (reply.type === 'dialog') {
@@ -121,7 +154,7 @@ export function createResponder(deps: ResponderDeps): Responder {
       if (!message) return EMPTY_SLASH_RESPONSE;
       if (message.visibility === 'public') {
         try {
-          await publish(channelId, message, { rootId, userId: input.user.id, key: `command:${input.triggerId ?? randomUUID()}` });
+          await publish(channelId, message, { rootId, userId: input.user.id, key: `command:${input.triggerId ?? randomUUID()}`, call });
           return EMPTY_SLASH_RESPONSE;
         } catch (error) {
           deps.log.warn({ err: error, channelId }, 'could not publish a public reply; answered privately');
@@ -131,7 +164,8 @@ export function createResponder(deps: ResponderDeps): Responder {
       return renderSlashResponse(message, deps.buttons.target(scope));
     },
 
-    async forAction(input, grant, reply) {
+    async forAction(input, grant, reply, receivedAt) {
+      const call = inRequest(receivedAt);
       const channelId = input.conversation.channelId;
       const rootId = grant.rootId;
       if (reply.type === 'none') return {};
@@ -148,7 +182,7 @@ export function createResponder(deps: ResponderDeps): Responder {
       }
       if (message.visibility === 'public') {
         try {
-          await publish(channelId, message, { rootId, userId: input.user.id, key: `action:${input.triggerId ?? randomUUID()}` });
+          await publish(channelId, message, { rootId, userId: input.user.id, key: `action:${input.triggerId ?? randomUUID()}`, call });
           return {};
         } catch (error) {
           deps.log.warn({ err: error, channelId }, 'could not publish after a click');
@@ -158,7 +192,7 @@ export function createResponder(deps: ResponderDeps): Responder {
       const hasButtons = (message.buttons?.length ?? 0) > 0;
       if (hasButtons && grant.origin === 'ephemeral' && grant.responseUrl) {
         try {
-          await sendEphemeralByResponseUrl(grant.responseUrl, message, { userId: input.user.id, channelId, rootId });
+          await sendEphemeralByResponseUrl(grant.responseUrl, message, { userId: input.user.id, channelId, rootId }, call);
           return {};
         } catch (error) {
           // Expired (30 minutes) or used up (5 uses): the text alone still answers.
@@ -168,7 +202,7 @@ export function createResponder(deps: ResponderDeps): Responder {
       if (hasButtons && input.conversation.kind === 'direct' && deps.poster) {
         // In the DM with the bot a post is as private as an ephemeral message, and it can carry buttons.
         try {
-          await publish(channelId, message, { rootId, userId: input.user.id, key: `action:${input.triggerId ?? randomUUID()}` });
+          await publish(channelId, message, { rootId, userId: input.user.id, key: `action:${input.triggerId ?? randomUUID()}`, call });
           return {};
         } catch (error) {
           deps.log.warn({ err: error }, 'could not post in the DM; answered with ephemeral text');
@@ -177,8 +211,9 @@ export function createResponder(deps: ResponderDeps): Responder {
       return { ephemeral_text: renderPlainText(message) };
     },
 
-    async forDialog(input, grant, reply) {
+    async forDialog(input, grant, reply, receivedAt) {
       if (reply.type === 'dialog_errors') return { errors: { ...reply.errors } };
+      const call = inRequest(receivedAt);
       const message = messageOf(reply);
       if (!message || message.text === '') return {};
       const { channelId } = input.conversation;
@@ -186,14 +221,14 @@ export function createResponder(deps: ResponderDeps): Responder {
       const key = `dialog:${grant.callbackId}:${input.user.id}:${grant.expiresAt}`;
       try {
         if (message.visibility === 'public') {
-          await publish(channelId, message, { ...scope, key });
+          await publish(channelId, message, { ...scope, key, call });
         } else if (grant.responseUrl) {
-          await sendEphemeralByResponseUrl(grant.responseUrl, message, scope).catch(async (error: unknown) => {
+          await sendEphemeralByResponseUrl(grant.responseUrl, message, scope, call).catch(async (error: unknown) => {
             deps.log.info({ err: error }, 'response_url refused; confirming by direct message');
-            await sendDirect(input.user.id, message, key);
+            await sendDirect(input.user.id, message, key, call);
           });
         } else {
-          await sendDirect(input.user.id, message, key);
+          await sendDirect(input.user.id, message, key, call);
         }
       } catch (error) {
         deps.log.error({ err: error, callbackId: input.callbackId }, 'could not deliver the confirmation of a dialog');
@@ -201,21 +236,23 @@ export function createResponder(deps: ResponderDeps): Responder {
       return {};
     },
 
-    async forPost(input, reply) {
+    async forPost(input, reply, options) {
       const message = messageOf(reply);
       if (!message || message.text === '') return;
       // A mention is answered in its thread, a DM in the DM: both are real posts by the bot (no ephemeral here).
+      // Background work: the default (patient) policy; the history is searched only for a retried answer.
       await publish(input.conversation.channelId, message, {
         rootId: input.conversation.rootId,
         userId: input.user.id,
         key: `answer:${input.postId ?? randomUUID()}`,
+        lookBack: options?.lookBack ?? false,
       });
     },
   };
 
-  async function sendDirect(userId: string, message: MessageReply, key: string): Promise<void> {
+  async function sendDirect(userId: string, message: MessageReply, key: string, call: CallOptions): Promise<void> {
     if (!deps.client || !deps.poster) throw new Error('no Mattermost client to send a direct message');
-    const channel = await deps.client.directChannelWith(userId);
-    await deps.poster.post(channel.id, message, { userId, idempotencyKey: key });
+    const channel = await deps.client.directChannelWith(userId, call);
+    await deps.poster.post(channel.id, message, { userId, idempotencyKey: key, call });
   }
 }

@@ -3,6 +3,7 @@ import { fixedClock } from '../../src/core/clock.js';
 import { createSigner } from '../../src/mattermost/signing.js';
 import { ACTION_SECRET, startWorld, type World } from '../support/bot-harness.js';
 import { connectAs, waitFor, type StandInPost } from '../support/mattermost-stand-in.js';
+import { message } from '../../src/core/reply.js';
 import { registerProbeFeature, type ProbeVote } from '../support/probe-feature.js';
 
 type Action = { id: string; name: string; integration?: { url: string; context: Record<string, unknown> } };
@@ -80,7 +81,8 @@ describe('buttons and dialogs: unsigned callbacks from Mattermost, checked with 
     expect(actionsOf(updated).map((action) => action.name)).toEqual(['👍 Voter']);
   });
 
-  it('refuses another user’s click on a private answer with 403, and stores nothing', async () => {
+  // Was 403: Mattermost drops the body of a non-200 answer, so the refusal now comes as 200 + ephemeral_text.
+  it('refuses another user’s click on a private answer with a French ephemeral text, and stores nothing', async () => {
     const integration = storedContext(answer, '👍 Voter');
     const forged = await world.mm.postJsonToIntegration(integration.url, {
       user_id: world.bob.id,
@@ -89,12 +91,13 @@ describe('buttons and dialogs: unsigned callbacks from Mattermost, checked with 
       post_id: answer.id,
       context: integration.context,
     });
-    expect(forged.httpStatus).toBe(403);
+    expect(forged.httpStatus).toBe(200);
     expect(JSON.stringify(forged.body)).toContain("n'est pas valable pour vous");
     expect(votes()).toHaveLength(0);
   });
 
-  it('refuses a forged, tampered or expired context with 403', async () => {
+  // Forged and tampered contexts stay 403; an expired or replayed-elsewhere one is explained to the user (200).
+  it('refuses a forged or tampered context with 403, an expired or foreign-channel one with an ephemeral text', async () => {
     const integration = storedContext(answer, '👍 Voter');
     const base = { user_id: world.alice.id, user_name: 'alice', channel_id: world.channel.id, post_id: answer.id };
     const tampered = await world.mm.postJsonToIntegration(integration.url, { ...base, context: { ...integration.context, p: { choice: 'non' } } });
@@ -102,7 +105,7 @@ describe('buttons and dialogs: unsigned callbacks from Mattermost, checked with 
     const invented = await world.mm.postJsonToIntegration(integration.url, { ...base, context: { action: 'sonde.vote', choice: 'oui' } });
     expect(invented.httpStatus).toBe(403);
     const otherChannel = await world.mm.postJsonToIntegration(integration.url, { ...base, channel_id: 'anotherchannel', context: integration.context });
-    expect(otherChannel.httpStatus).toBe(403);
+    expect(otherChannel).toMatchObject({ httpStatus: 200, body: { ephemeral_text: "Ce bouton n'est pas valable dans ce canal." } });
     // Signed with the right key, but expired yesterday.
     const past = createSigner(ACTION_SECRET, fixedClock('2020-01-01T00:00:00Z')).signAction({
       action: 'sonde.vote',
@@ -113,7 +116,7 @@ describe('buttons and dialogs: unsigned callbacks from Mattermost, checked with 
       expiresAt: Date.now() - 86_400_000,
     });
     const expired = await world.mm.postJsonToIntegration(integration.url, { ...base, context: past });
-    expect(expired.httpStatus).toBe(403);
+    expect(expired.httpStatus).toBe(200);
     expect(JSON.stringify(expired.body)).toContain('expiré');
     // Signed with another secret.
     const foreign = createSigner('another-secret-another-secret-another-secret', fixedClock(new Date())).signAction({
@@ -126,6 +129,25 @@ describe('buttons and dialogs: unsigned callbacks from Mattermost, checked with 
     });
     expect((await world.mm.postJsonToIntegration(integration.url, { ...base, context: foreign })).httpStatus).toBe(403);
     expect(votes()).toHaveLength(0);
+  });
+
+  it('a dialog submitted after its state expired says so in French (200 + error, not a discarded 403)', async () => {
+    await world.mm.clickButton(world.alice, answer, 'Formulaire');
+    const dialog = await waitFor(() => world.mm.dialogs.at(-1));
+    const expiredState = createSigner(ACTION_SECRET, fixedClock('2020-01-01T00:00:00Z')).signDialogState({
+      callbackId: 'sonde.form',
+      state: { step: 2 },
+      userId: world.alice.id,
+      channelId: world.channel.id,
+      expiresAt: Date.now() - 1000,
+    });
+    const outcome = await world.mm.submitDialog(world.alice, dialog, { nom: 'Alice' }, { state: expiredState });
+    expect(outcome).toMatchObject({
+      ok: true,
+      httpStatus: 200,
+      body: { error: 'Ce formulaire a expiré. Relancez la commande pour en ouvrir un nouveau.' },
+    });
+    expect(world.app.db.prepare('SELECT COUNT(*) AS n FROM probe_forms').get()).toEqual({ n: 0 });
   });
 
   it('answers malformed or oversized action JSON with 400 / 413', async () => {
@@ -159,10 +181,15 @@ describe('buttons and dialogs: unsigned callbacks from Mattermost, checked with 
     expect(world.mm.ephemeralsFor(world.alice).at(-1)?.message).toBe('Formulaire reçu pour Alice Martin (état 2).');
   });
 
-  it('refuses a dialog submission by another user or with a tampered state (403)', async () => {
+  // Another user's submission was 403 (body never shown): now 200 with the generic dialog `error`.
+  it('refuses a dialog submission by another user (dialog error) or with a tampered state (403)', async () => {
     await world.mm.clickButton(world.alice, answer, 'Formulaire');
     const dialog = await waitFor(() => world.mm.dialogs.at(-1));
-    expect((await world.mm.submitDialog(world.bob, dialog, { nom: 'Bob' })).httpStatus).toBe(403);
+    expect(await world.mm.submitDialog(world.bob, dialog, { nom: 'Bob' })).toMatchObject({
+      ok: true,
+      httpStatus: 200,
+      body: { error: "Ce formulaire n'est pas valable pour vous." },
+    });
     const state = String(dialog.dialog.state);
     expect((await world.mm.submitDialog(world.alice, dialog, { nom: 'A' }, { state: `${state.slice(0, -2)}xx` })).httpStatus).toBe(403);
     expect((await world.mm.submitDialog(world.alice, dialog, { nom: 'A' }, { callbackId: 'autre.form' })).httpStatus).toBe(403);
@@ -190,5 +217,46 @@ describe('buttons and dialogs: unsigned callbacks from Mattermost, checked with 
     expect(outcome.ok).toBe(true);
     expect(outcome.body).toEqual({ response_type: 'ephemeral', text: '' });
     expect(world.mm.dialogs).toHaveLength(1);
+  });
+});
+
+describe('buttons on a public reply: only the caller may click, the others are told why', () => {
+  let world: World;
+  beforeEach(async () => {
+    world = await startWorld({
+      commandTriggers: ['certif', 'sonde', 'sondepublique'],
+      configure: (app) => {
+        registerProbeFeature(app);
+        // A public reply whose buttons belong to the caller (the responder signs them for the invoking user).
+        app.router.command({ name: 'sondepublique', description: 'Réponse publique avec boutons', hint: '' }, () =>
+          message('Réponse publique avec un bouton.', { visibility: 'public', buttons: [{ label: '👍 Voter', action: 'sonde.vote', payload: { choice: 'oui' } }] }),
+        );
+      },
+    });
+  });
+  afterEach(async () => {
+    await world.close();
+  });
+
+  it('shows another channel member a French refusal through the real click path, and stores nothing', async () => {
+    const outcome = await world.mm.executeCommand(world.alice, world.channel, '/sondepublique');
+    expect(outcome.ok).toBe(true);
+    const post = world.mm.postsIn(world.channel).at(-1)!;
+    expect(post).toMatchObject({ user_id: world.botUser.id, message: 'Réponse publique avec un bouton.' });
+
+    const before = world.mm.ephemeralsFor(world.bob).length;
+    const click = await world.mm.clickButton(world.bob, post, '👍 Voter');
+    // Mattermost applies the answer only when it is a 200: the click succeeds and Bob reads why nothing happened.
+    expect(click).toMatchObject({ ok: true, httpStatus: 200 });
+    const shown = world.mm.ephemeralsFor(world.bob).slice(before);
+    expect(shown.map((ephemeral) => ephemeral.message)).toEqual([
+      "Ce bouton n'est pas valable pour vous : il est réservé à la personne à qui le message s'adresse.",
+    ]);
+    expect(shown[0]).toMatchObject({ channel_id: world.channel.id, root_id: post.id });
+    expect(world.app.db.prepare('SELECT COUNT(*) AS n FROM probe_votes').get()).toEqual({ n: 0 });
+
+    // The caller's own click works.
+    expect(await world.mm.clickButton(world.alice, post, '👍 Voter')).toMatchObject({ ok: true, body: { ephemeral_text: 'Merci pour votre vote.' } });
+    expect(world.app.db.prepare('SELECT user_id FROM probe_votes').all()).toEqual([{ user_id: world.alice.id }]);
   });
 });

@@ -73,7 +73,7 @@ describe('/dossier through Mattermost', () => {
     expect(fiches()).toEqual([{ title: 'Atelier tablette', environment: 'tablette', audience: 'seniors', format: 'individuel' }]);
   });
 
-  it('refuses a forged or foreign button with 403 and changes nothing', async () => {
+  it('refuses a forged button with 403, a foreign one with an ephemeral text, and changes nothing', async () => {
     const card = await openChecklist();
     const stored = world.mm.ephemerals.get(card.id) ?? world.mm.posts.get(card.id);
     const integration = actionsOf(stored!).find((action) => action.name === '⬜ Dossier pro')!.integration!;
@@ -83,7 +83,8 @@ describe('/dossier through Mattermost', () => {
     const tampered = await world.mm.postJsonToIntegration(integration.url, { ...base, context: { ...integration.context, p: { item: 'pix', done: true } } });
     expect(tampered.httpStatus).toBe(403);
     const bob = await world.mm.postJsonToIntegration(integration.url, { ...base, user_id: world.bob.id, user_name: 'bob', context: integration.context });
-    expect(bob.httpStatus).toBe(403);
+    // Was 403: the refusal must reach Bob, and Mattermost shows only the body of a 200 answer.
+    expect(bob).toMatchObject({ httpStatus: 200, body: { ephemeral_text: expect.stringContaining("n'est pas valable pour vous") } });
     expect(world.app.db.prepare('SELECT COUNT(*) AS n FROM dossier_items').get()).toEqual({ n: 0 });
   });
 });

@@ -6,6 +6,10 @@ import { waitFor, type StandInChannel } from '../support/mattermost-stand-in.js'
 const botPosts = (world: World, channel: StandInChannel = world.channel) =>
   world.mm.postsIn(channel).filter((post) => post.user_id === world.botUser.id);
 
+/** The catch-up cursor the listener keeps in SQLite (server time, ms). */
+const savedCursor = (world: World) =>
+  Number((world.app.db.prepare(`SELECT value FROM mattermost_state WHERE key = 'cursor'`).get() as { value: string }).value);
+
 const settle = async (world: World, ms = 150) => {
   await new Promise((resolve) => setTimeout(resolve, ms));
   await world.bot.listener?.idle();
@@ -114,6 +118,64 @@ describe('mentions and direct messages over the WebSocket', () => {
     expect(botPosts(world)[1]?.root_id).toBe(during.id);
     await settle(world);
     expect(botPosts(world)).toHaveLength(2);
+  });
+
+  it('keeps the cursor back while a catch-up fails half-way, so the retry still answers the mention in the unvisited channel', async () => {
+    // The bot's clock runs 10 minutes behind: its first cursor predates the backdated mention below.
+    world = await startWorld({ clock: { now: () => new Date(Date.now() - 10 * 60_000) } });
+    await waitUntilListening(world);
+    const second = world.mm.addChannel(world.team, 'second-canal', [world.botUser, world.alice, world.bob]);
+    const cursorBefore = savedCursor(world);
+
+    world.mm.dropSockets({ refuseForMs: 300 });
+    // Missed while disconnected: a mention in the second channel made 5 minutes ago (older than the 60 s margin),
+    // and a fresh one in the first channel, which the catch-up visits first.
+    const old = world.mm.postAs(world.bob, second, '@certif-bot question oubliée dans le second canal');
+    const stored = world.mm.posts.get(old.id)!;
+    stored.create_at = stored.update_at = Date.now() - 5 * 60_000;
+    world.mm.postAs(world.alice, world.channel, '@certif-bot question récente');
+    // Every attempt to read the second channel fails: the first catch-up stops after the first channel.
+    world.mm.failRequests({ method: 'GET', path: new RegExp(`^/channels/${second.id}/posts$`), times: 5, status: 503 });
+
+    await waitFor(() => botPosts(world).length === 1, { what: 'the mention in the first channel answered' });
+    await waitFor(() => world.mm.requestsTo('GET', new RegExp(`^/channels/${second.id}/posts$`)).filter((r) => r.status === 503).length === 5, {
+      what: 'the failed reads of the second channel',
+    });
+    // Not past the first channel's answer: the cursor the failed catch-up started from is kept.
+    const cursorDuring = savedCursor(world);
+    expect(cursorDuring).toBeLessThanOrEqual(cursorBefore);
+    expect(cursorDuring).toBeLessThan(stored.create_at);
+
+    // The retry (after retryAfterFailureMs) reads the second channel from there and answers the old mention.
+    const [answer] = await waitFor(() => (botPosts(world, second).length > 0 ? botPosts(world, second) : undefined), {
+      timeoutMs: 5000,
+      what: 'the mention in the unvisited channel answered after recovery',
+    });
+    expect(answer?.root_id).toBe(old.id);
+    await settle(world, 300);
+    expect(botPosts(world)).toHaveLength(1);
+    expect(botPosts(world, second)).toHaveLength(1);
+    // The completed catch-up moved the cursor forward.
+    expect(savedCursor(world)).toBeGreaterThan(stored.create_at);
+  });
+
+  it('answers a live mention without reading the history first, and a caught-up one only after checking it', async () => {
+    world = await startWorld();
+    await waitUntilListening(world);
+    // The poster's lookback reads the last 2 hours; the catch-up reads from its cursor (seconds ago here).
+    const lookbacks = () =>
+      world.mm
+        .requestsTo('GET', /^\/channels\/[^/]+\/posts$/)
+        .filter((request) => Number(new URLSearchParams(request.query ?? '').get('since')) < Date.now() - 60 * 60_000);
+    world.mm.postAs(world.alice, world.channel, '@certif-bot question en direct');
+    await waitFor(() => botPosts(world).length === 1);
+    expect(lookbacks()).toHaveLength(0);
+
+    await world.stopBot();
+    world.mm.postAs(world.bob, world.channel, '@certif-bot question pendant l’arrêt');
+    await world.startBotAgain();
+    await waitFor(() => botPosts(world).length === 2, { what: 'the caught-up mention answered' });
+    expect(lookbacks().length).toBeGreaterThanOrEqual(1);
   });
 
   it('retries post creation on 5xx and on a text/plain 429, and posts once', async () => {

@@ -72,6 +72,25 @@ describe('slash commands over HTTP, delivered by the stand-in as the server does
     expect(outcome.ephemerals[0]?.message).toContain('Réponse publique pour @alice');
   });
 
+  it('publishes a public reply with one history-free POST (no lookback GET before it)', async () => {
+    const outcome = await world.mm.executeCommand(world.alice, world.channel, '/sonde public');
+    expect(outcome.posts).toHaveLength(1);
+    expect(world.mm.requestsTo('GET', /^\/channels\/[^/]+\/posts$/)).toHaveLength(0);
+    expect(world.mm.requestsTo('POST', /^\/posts$/)).toHaveLength(1);
+  });
+
+  it('gives up publishing after the short in-request policy (2 attempts) and answers privately in time', async () => {
+    world.mm.failRequests({ method: 'POST', path: /^\/posts$/, forMs: 30_000, status: 503 });
+    const started = Date.now();
+    const outcome = await world.mm.executeCommand(world.alice, world.channel, '/sonde public');
+    expect(outcome.ok).toBe(true);
+    // The background policy of this harness would try 5 times; the in-request one stops after 2.
+    expect(world.mm.requestsTo('POST', /^\/posts$/).filter((request) => request.status === 503)).toHaveLength(2);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(outcome.ephemerals[0]?.message).toContain('Je ne peux pas publier dans le canal');
+    expect(outcome.ephemerals[0]?.message).toContain('Réponse publique pour @alice');
+  });
+
   it('refuses an unknown token with 401 and processes nothing', async () => {
     const outcome = await world.mm.executeCommand(world.alice, world.channel, '/sonde public', { token: 'wrongtoken0123456789abcdef' });
     expect(outcome.ok).toBe(false);

@@ -143,6 +143,8 @@ export interface RecordedRequest {
   path: string;
   status: number;
   userId?: string;
+  /** The query string, with its `?` ('' when none). */
+  query?: string;
 }
 
 export const STAND_IN_VERSION = '11.9.0';
@@ -889,7 +891,7 @@ export class MattermostStandIn {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
-    const record: RecordedRequest = { method, path: url.pathname.replace(/^\/api\/v4/, ''), status: 0 };
+    const record: RecordedRequest = { method, path: url.pathname.replace(/^\/api\/v4/, ''), status: 0, query: url.search };
     this.requests.push(record);
     try {
       if (url.pathname.startsWith('/hooks/commands/')) {

@@ -7,7 +7,7 @@ import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { actionRequestSchema, dialogSubmissionSchema, slashCommandSchema } from '../payloads.js';
 import type { Responder } from '../respond.js';
-import { GrantRejectedError, safeEqual, tokenMatcher, type Signer } from '../signing.js';
+import { GrantRejectedError, safeEqual, tokenMatcher, type RejectionReason, type Signer } from '../signing.js';
 import { actionToIncoming, commandToIncoming, dialogToIncoming } from '../to-incoming.js';
 
 /**
@@ -135,7 +135,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       const requestId = randomUUID();
       const incoming = commandToIncoming(form, deps.botUserId());
       const reply = await dispatch(incoming, requestId);
-      const response = await responder.forCommand(incoming, reply, form.response_url);
+      const response = await responder.forCommand(incoming, reply, form.response_url, started);
       send(res, 200, response);
       logInput(
         { requestId, input: 'command', command: incoming.command, userId: form.user_id, channelId: form.channel_id, reply: reply.type, status: 200 },
@@ -153,16 +153,22 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       input: 'action',
       userId: request.user_id,
     });
+    if (!grant.ok) {
+      // Mattermost drops the body of a non-200 answer: a refusal the user must read goes out as 200 + ephemeral_text.
+      send(res, 200, { ephemeral_text: ACTION_REFUSALS[grant.reason] });
+      logInput({ input: 'action', userId: request.user_id, channelId: request.channel_id, refused: grant.reason, status: 200 }, started);
+      return;
+    }
     const requestId = randomUUID();
-    const incoming = actionToIncoming(request, grant, deps.botUserId());
+    const incoming = actionToIncoming(request, grant.value, deps.botUserId());
     const reply = await dispatch(incoming, requestId);
-    const response = await responder.forAction(incoming, grant, reply);
+    const response = await responder.forAction(incoming, grant.value, reply, started);
     send(res, 200, response);
     logInput(
       {
         requestId,
         input: 'action',
-        action: grant.action,
+        action: grant.value.action,
         userId: request.user_id,
         channelId: request.channel_id,
         reply: reply.type,
@@ -183,10 +189,16 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       log,
       { input: 'dialog', userId: request.user_id },
     );
+    if (!grant.ok) {
+      // Same reason as for buttons: `{ error }` with 200 is the generic dialog error the user sees (protocol doc §4).
+      send(res, 200, { error: DIALOG_REFUSALS[grant.reason] });
+      logInput({ input: 'dialog', callbackId: request.callback_id, userId: request.user_id, refused: grant.reason, status: 200 }, started);
+      return;
+    }
     const requestId = randomUUID();
-    const incoming = dialogToIncoming(request, grant, await deps.usernameOf(request.user_id));
+    const incoming = dialogToIncoming(request, grant.value, await deps.usernameOf(request.user_id));
     const reply = await dispatch(incoming, requestId);
-    const response = await responder.forDialog(incoming, grant, reply);
+    const response = await responder.forDialog(incoming, grant.value, reply, started);
     send(res, 200, response);
     logInput(
       {
@@ -216,18 +228,34 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   return http;
 }
 
-function verify<T>(check: () => T, log: Logger, fields: Record<string, unknown>): T {
+/** A refusal the user can act on: the context is genuine but no longer valid, or valid for someone else. */
+type UserRefusal = Extract<RejectionReason, 'expired' | 'wrong_user' | 'wrong_channel'>;
+
+const ACTION_REFUSALS: Record<UserRefusal, string> = {
+  expired: 'Ce bouton a expiré. Relancez la commande pour en obtenir un nouveau.',
+  wrong_user: "Ce bouton n'est pas valable pour vous : il est réservé à la personne à qui le message s'adresse.",
+  wrong_channel: "Ce bouton n'est pas valable dans ce canal.",
+};
+
+const DIALOG_REFUSALS: Record<UserRefusal, string> = {
+  expired: 'Ce formulaire a expiré. Relancez la commande pour en ouvrir un nouveau.',
+  wrong_user: "Ce formulaire n'est pas valable pour vous.",
+  wrong_channel: "Ce formulaire n'est pas valable dans ce canal.",
+};
+
+/**
+ * Checks a signed context. A malformed or forged one is answered 403 (nobody legitimate sends it; Mattermost shows
+ * its generic failure). Expired, wrong user or wrong channel come back as a refusal that the route answers with 200,
+ * since Mattermost discards the body of any non-200 integration response (protocol doc §3, §4).
+ */
+function verify<T>(check: () => T, log: Logger, fields: Record<string, unknown>): { ok: true; value: T } | { ok: false; reason: UserRefusal } {
   try {
-    return check();
+    return { ok: true, value: check() };
   } catch (error) {
     if (error instanceof GrantRejectedError) {
       log.warn({ ...fields, reason: error.reason }, 'signed context rejected');
-      throw new HttpError(
-        403,
-        error.reason === 'expired'
-          ? 'Ce bouton a expiré. Relancez la commande pour en obtenir un nouveau.'
-          : "Ce bouton ou ce formulaire n'est pas valable pour vous.",
-      );
+      if (error.reason === 'expired' || error.reason === 'wrong_user' || error.reason === 'wrong_channel') return { ok: false, reason: error.reason };
+      throw new HttpError(403, "Ce bouton ou ce formulaire n'est pas valable pour vous.");
     }
     throw error;
   }

@@ -18,7 +18,10 @@ import { installWebSocketGlobals } from './polyfills.js';
  *   read back over REST since the last one seen (`GET /channels/{id}/posts?since=`); the same happens at start-up
  *   from the cursor kept in SQLite, so a restart does not lose the mentions made meanwhile;
  * - an answer that fails (Mattermost down) gives its claim back and moves the cursor before it; a later catch-up
- *   answers it.
+ *   answers it;
+ * - while a catch-up has not completed (running, failed half-way, or cut by a stop), the saved cursor never moves
+ *   past the one it started from: the channels it has not visited yet may hold missed mentions, and the next
+ *   catch-up (a retry, or the start-up one after a crash) must read them again from there.
  */
 
 export interface ListenerTuning {
@@ -51,7 +54,12 @@ export interface MentionListenerOptions {
   store: AnsweredPostStore;
   /** Channel ids or names where mentions are answered; empty: every channel the bot is in. DMs are always answered. */
   answerChannels: readonly string[];
-  answer(input: MessageInput): Promise<void>;
+  /**
+   * Answers one post. `mayBeAnswered`: this attempt comes from a catch-up (after a failed answer, a reconnect or a
+   * restart), so an earlier attempt may have posted the answer and lost the response: the transport should look for
+   * it before posting. False for a post just delivered over the WebSocket (a first attempt).
+   */
+  answer(input: MessageInput, delivery?: { mayBeAnswered: boolean }): Promise<void>;
   tuning?: Partial<ListenerTuning>;
 }
 
@@ -86,6 +94,8 @@ export function createMentionListener(options: MentionListenerOptions): MentionL
   let initialCatchUpDone = false;
   let catchUpRunning: Promise<void> | undefined;
   let catchUpAgain = false;
+  /** The cursor the oldest unfinished catch-up started from; the saved cursor stays at or before it until one completes. */
+  let catchUpFloor: number | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
   let wake: (() => void) | undefined;
   const failed = new Map<string, number>();
@@ -103,7 +113,7 @@ export function createMentionListener(options: MentionListenerOptions): MentionL
   function saveCursor(): void {
     if (maxSeen === undefined) return;
     const oldestFailed = failed.size > 0 ? Math.min(...failed.values()) - 1 : Number.POSITIVE_INFINITY;
-    store.setCursor(Math.min(maxSeen, oldestFailed));
+    store.setCursor(Math.min(maxSeen, oldestFailed, catchUpFloor ?? Number.POSITIVE_INFINITY));
   }
 
   function scheduleRetry(): void {
@@ -115,7 +125,11 @@ export function createMentionListener(options: MentionListenerOptions): MentionL
     retryTimer.unref();
   }
 
-  async function handlePost(post: MattermostPost, context: PostContext, resolveUsername?: () => Promise<string>): Promise<void> {
+  async function handlePost(
+    post: MattermostPost,
+    context: PostContext,
+    fromCatchUp?: { resolveUsername: () => Promise<string> },
+  ): Promise<void> {
     if (!bot) return;
     maxSeen = Math.max(maxSeen ?? 0, post.create_at);
     const decision = decidePost(post, context, bot);
@@ -136,8 +150,8 @@ export function createMentionListener(options: MentionListenerOptions): MentionL
     }
     try {
       const input = decision.input;
-      if (resolveUsername) input.user.username = await resolveUsername();
-      await options.answer(input);
+      if (fromCatchUp) input.user.username = await fromCatchUp.resolveUsername();
+      await options.answer(input, { mayBeAnswered: fromCatchUp !== undefined || failed.has(post.id) });
       store.complete(post.id, clock.now().getTime());
       failed.delete(post.id);
     } catch (error) {
@@ -154,6 +168,9 @@ export function createMentionListener(options: MentionListenerOptions): MentionL
     const now = clock.now().getTime();
     const cursor = store.cursor() ?? startedAt;
     const since = Math.max(cursor - tuning.catchUpMarginMs, now - tuning.catchUpMaxAgeMs);
+    // Set before the first await: a live post handled meanwhile must not carry the cursor past unvisited channels.
+    // Holding it at `cursor` (not lower) keeps the next catch-up's window exactly this one's.
+    catchUpFloor = Math.min(catchUpFloor ?? Number.POSITIVE_INFINITY, cursor);
     const channels = await client.myChannels();
     let examined = 0;
     for (const channel of channels) {
@@ -167,10 +184,14 @@ export function createMentionListener(options: MentionListenerOptions): MentionL
         await handlePost(
           post,
           { channelType: channel.type, channelName: channel.name, teamId: channel.team_id, username: '' },
-          async () => (await client.getUser(post.user_id)).username,
+          { resolveUsername: async () => (await client.getUser(post.user_id)).username },
         );
       }
     }
+    if (stopped) return;
+    // Every channel was read: the cursor may move to the newest post seen (or before a failed answer).
+    catchUpFloor = undefined;
+    saveCursor();
     log.info({ reason, since, channels: channels.length, examined }, 'caught up on missed posts');
   }
 

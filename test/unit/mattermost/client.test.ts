@@ -114,6 +114,64 @@ describe('Mattermost REST client (Client4 with status-preserving fetch, retries)
     await expect(postToResponseUrl('http://mm.test/hooks/commands/h2', {}, fast)).rejects.toMatchObject({ status: 404 });
   });
 
+  it('in-request calls follow the short policy: 2 attempts, the short timeout', async () => {
+    nock(MM).post('/api/v4/posts').times(3).reply(503, { id: 'x', message: 'down', status_code: 503 }, JSON_HEADERS);
+    const mm = createMattermostClient({ url: MM, token: 't', log: createSilentLogger(), retry: fast, requestRetry: { baseDelayMs: 5, timeoutMs: 150 } });
+    await expect(mm.createPost({ channelId: 'c1', message: 'x' }, { inRequest: true })).rejects.toMatchObject({ status: 503 });
+    expect(nock.pendingMocks()).toHaveLength(1); // the third reply was never asked for
+    nock.cleanAll();
+
+    // A hung server: each attempt is cut at 150 ms (the background timeout here is 2 s).
+    nock(MM).get('/api/v4/users/u1').times(2).delay(1500).reply(200, { id: 'u1', username: 'alice' }, JSON_HEADERS);
+    const started = Date.now();
+    await expect(mm.getUser('u1', { inRequest: true })).rejects.toMatchObject({ status: undefined });
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('withRetry keeps to the deadline: no wait for a Retry-After beyond it, attempts cut to what is left', async () => {
+    const timeouts: number[] = [];
+    const started = Date.now();
+    await expect(
+      withRetry(
+        async (timeoutMs) => {
+          timeouts.push(timeoutMs);
+          throw new MattermostApiError('429', 429, undefined, 5000);
+        },
+        { attempts: 5, baseDelayMs: 5, maxDelayMs: 10_000, timeoutMs: 15_000, deadlineMs: 3000 },
+      ),
+    ).rejects.toMatchObject({ status: 429 });
+    expect(timeouts).toHaveLength(1);
+    expect(timeouts[0]).toBeLessThanOrEqual(3000);
+    expect(Date.now() - started).toBeLessThan(500);
+
+    // An absolute deadline given by the caller (the request's) cuts the policy's budget too.
+    const cut: number[] = [];
+    await withRetry(async (timeoutMs) => cut.push(timeoutMs), { attempts: 2, baseDelayMs: 5, maxDelayMs: 10, timeoutMs: 5000 }, undefined, Date.now() + 2000);
+    expect(cut[0]).toBeLessThanOrEqual(2000);
+  });
+
+  it('never retries a response_url POST that may have been processed (timeout, 500), but does after a 429', async () => {
+    const policy = { attempts: 3, baseDelayMs: 5, maxDelayMs: 20, timeoutMs: 150 };
+    // If the timed-out POST were retried, the second (fast) reply would be used and the call would succeed.
+    nock('http://mm.test').post('/hooks/commands/slow').delay(1000).reply(200, 'ok').post('/hooks/commands/slow').reply(200, 'ok');
+    await expect(postToResponseUrl('http://mm.test/hooks/commands/slow', { text: 'x' }, policy)).rejects.toMatchObject({ retryable: false });
+    expect(nock.pendingMocks()).toHaveLength(1);
+    nock.cleanAll();
+
+    nock('http://mm.test').post('/hooks/commands/err').reply(500, 'boom').post('/hooks/commands/err').reply(200, 'ok');
+    await expect(postToResponseUrl('http://mm.test/hooks/commands/err', {}, policy)).rejects.toMatchObject({ status: 500 });
+    expect(nock.pendingMocks()).toHaveLength(1);
+    nock.cleanAll();
+
+    nock('http://mm.test')
+      .post('/hooks/commands/busy')
+      .reply(429, 'limit exceeded', { 'Retry-After': '0' })
+      .post('/hooks/commands/busy')
+      .reply(200, 'ok');
+    await postToResponseUrl('http://mm.test/hooks/commands/busy', {}, policy);
+    expect(nock.isDone()).toBe(true);
+  });
+
   it('withRetry passes non-API errors through at once', async () => {
     let calls = 0;
     await expect(
