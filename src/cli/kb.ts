@@ -10,7 +10,9 @@ import {
   parseEvalFile,
 } from '../features/faq/evaluation.js';
 import { readKnowledge } from '../features/faq/knowledge-base.js';
-import { checkDirectory } from '../features/escalation/directory-check.js';
+import { checkDirectory, type NameResolver } from '../features/escalation/directory-check.js';
+import { createSilentLogger } from '../logger.js';
+import { createMattermostClient } from '../mattermost/client.js';
 import type { CliIo } from './io.js';
 
 /**
@@ -22,7 +24,18 @@ import type { CliIo } from './io.js';
  */
 export type KnowledgeCheck = (config: Readonly<Config>) => Promise<string[]> | string[];
 export const KB_CHECKS: KnowledgeCheck[] = [];
-KB_CHECKS.push((config) => checkDirectory(config));
+KB_CHECKS.push((config) => checkDirectory(config, mattermostNameResolver(config)));
+
+/** Name lookups for the directory check; undefined without MM_URL and MM_BOT_TOKEN (nothing to ask). */
+function mattermostNameResolver(config: Readonly<Config>): NameResolver | undefined {
+  const { url, botToken } = config.mattermost;
+  if (!url || !botToken) return undefined;
+  const client = createMattermostClient({ url, token: botToken, log: createSilentLogger(), retry: { attempts: 2 } });
+  return {
+    userExists: async (username) => (await client.getUserByUsername(username)) !== undefined,
+    channelExists: async (name) => (await client.findChannel(name)) !== undefined,
+  };
+}
 
 export const DEFAULT_EVAL_FILE = 'eval/faq-eval.tsv';
 

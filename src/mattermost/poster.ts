@@ -4,7 +4,7 @@ import type { Notifier, OutgoingMessage, PostRef } from '../core/notifier.js';
 import type { Button } from '../core/reply.js';
 import { pendingPostIdFor, type CallOptions, type MattermostClient } from './client.js';
 import { renderPostParts, renderUpdate, type ButtonTarget } from './render.js';
-import { ANYONE_IN_CHANNEL, EPHEMERAL_BUTTON_TTL_MS, POST_BUTTON_TTL_MS, type Signer } from './signing.js';
+import { EPHEMERAL_BUTTON_TTL_MS, POST_BUTTON_TTL_MS, type Signer } from './signing.js';
 
 /** Who may click the buttons of one message, and where they live (see signing.ts). */
 export interface ButtonScope {
@@ -26,12 +26,11 @@ export function createButtonFactory(deps: { signer: Signer; clock: Clock; action
       return {
         actionUrl: deps.actionUrl(),
         sign(button: Button) {
-          const { [ANYONE_IN_CHANNEL]: anyone, ...payload } = button.payload ?? {};
           const ttl = scope.origin === 'ephemeral' ? EPHEMERAL_BUTTON_TTL_MS : POST_BUTTON_TTL_MS;
           return deps.signer.signAction({
             action: button.action,
-            payload,
-            userId: anyone === true ? undefined : scope.userId,
+            payload: button.payload ?? {},
+            userId: scope.userId,
             channelId: scope.channelId,
             rootId: scope.rootId,
             origin: scope.origin,

@@ -13,9 +13,6 @@ import type { Logger } from '../logger.js';
  * proves that the bot itself produced the button, for whom, and until when.
  */
 
-/** Payload key that widens a button to anyone in its channel (e.g. a card that several experts may take). */
-export const ANYONE_IN_CHANNEL = '_anyone';
-
 /** An ephemeral post disappears on reload anyway; a real post may be clicked days later (a reminder). */
 export const EPHEMERAL_BUTTON_TTL_MS = 24 * 60 * 60 * 1000;
 export const POST_BUTTON_TTL_MS = 30 * 24 * 60 * 60 * 1000;

@@ -1,6 +1,4 @@
 import type { Config } from '../../config.js';
-import { createSilentLogger } from '../../logger.js';
-import { createMattermostClient } from '../../mattermost/client.js';
 import { directoryReceivers, readDirectoryFile } from './directory.js';
 
 /** Looks names up; undefined when they do not exist. */
@@ -10,34 +8,24 @@ export interface NameResolver {
 }
 
 /**
- * `certif-bot kb check` extension: the directory validates, and, when Mattermost is configured, every username and
- * channel it names exists there (a typo would leave tickets undelivered until someone notices).
+ * `certif-bot kb check` extension: the directory validates, and, with a resolver (the CLI passes one when Mattermost
+ * is configured), every username and channel it names exists there (a typo would leave tickets undelivered until
+ * someone notices).
  */
 export async function checkDirectory(config: Readonly<Config>, resolver?: NameResolver): Promise<string[]> {
   const file = config.directoryFile;
   const result = readDirectoryFile(file);
   if (!result.ok) return result.problems.map((problem) => `${file}: ${problem}`);
-  const names = resolver ?? mattermostResolver(config);
-  if (!names) return [];
+  if (!resolver) return [];
   const problems: string[] = [];
   const { users, channels } = directoryReceivers(result.directory);
   try {
-    for (const user of users) if (!(await names.userExists(user))) problems.push(`${file}: utilisateur Mattermost @${user} introuvable`);
+    for (const user of users) if (!(await resolver.userExists(user))) problems.push(`${file}: utilisateur Mattermost @${user} introuvable`);
     for (const channel of channels) {
-      if (!(await names.channelExists(channel))) problems.push(`${file}: canal Mattermost ~${channel} introuvable (ou le bot n'en est pas membre)`);
+      if (!(await resolver.channelExists(channel))) problems.push(`${file}: canal Mattermost ~${channel} introuvable (ou le bot n'en est pas membre)`);
     }
   } catch (error) {
     problems.push(`${file}: impossible de vérifier les noms dans Mattermost (${(error as Error).message})`);
   }
   return problems;
-}
-
-function mattermostResolver(config: Readonly<Config>): NameResolver | undefined {
-  const { url, botToken } = config.mattermost;
-  if (!url || !botToken) return undefined;
-  const client = createMattermostClient({ url, token: botToken, log: createSilentLogger(), retry: { attempts: 2 } });
-  return {
-    userExists: async (username) => (await client.getUserByUsername(username)) !== undefined,
-    channelExists: async (name) => (await client.findChannel(name)) !== undefined,
-  };
 }
