@@ -1,5 +1,4 @@
-import { TZDate } from '@date-fns/tz';
-import { frenchPublicHolidayName } from '../../core/french-holidays.js';
+import { addDays, calendarDateIn, instantAt, nonWorkingDayReason } from '../../core/calendar.js';
 
 /**
  * Working time: 09:00–17:00 Monday to Friday in the bot's time zone (Europe/Paris), French public holidays off.
@@ -38,21 +37,14 @@ export function describeWorkingDuration(minutes: number): string {
   return `${hours} h${rest > 0 ? ` ${String(rest).padStart(2, '0')}` : ''} ouvrées`;
 }
 
-function isoDay(local: TZDate): string {
-  const month = String(local.getMonth() + 1).padStart(2, '0');
-  const day = String(local.getDate()).padStart(2, '0');
-  return `${local.getFullYear()}-${month}-${day}`;
-}
-
 /** True on Saturdays, Sundays and French public holidays (in `timeZone`). */
 export function isDayOff(at: Date, timeZone: string): boolean {
-  const local = new TZDate(at.getTime(), timeZone);
-  const weekday = local.getDay();
-  return weekday === 0 || weekday === 6 || frenchPublicHolidayName(isoDay(local)) !== undefined;
+  return nonWorkingDayReason(calendarDateIn(at, timeZone)) !== undefined;
 }
 
-function atLocalHour(local: TZDate, dayOffset: number, hour: number, timeZone: string): Date {
-  return new Date(new TZDate(local.getFullYear(), local.getMonth(), local.getDate() + dayOffset, hour, 0, 0, timeZone).getTime());
+/** `hour`:00 local time, `dayOffset` days after the local day of `at`. */
+function atLocalHour(at: Date, dayOffset: number, hour: number, timeZone: string): Date {
+  return instantAt(addDays(calendarDateIn(at, timeZone), dayOffset), hour, timeZone);
 }
 
 /**
@@ -66,23 +58,22 @@ export function addWorkingTime(start: Date, minutes: number, timeZone: string): 
   let cursor = new Date(start.getTime());
   let remaining = minutes;
   for (let guard = 0; guard < 3660; guard += 1) {
-    const local = new TZDate(cursor.getTime(), timeZone);
     if (isDayOff(cursor, timeZone)) {
-      cursor = atLocalHour(local, 1, WORKDAY_START_HOUR, timeZone);
+      cursor = atLocalHour(cursor, 1, WORKDAY_START_HOUR, timeZone);
       continue;
     }
-    const dayStart = atLocalHour(local, 0, WORKDAY_START_HOUR, timeZone);
-    const dayEnd = atLocalHour(local, 0, WORKDAY_END_HOUR, timeZone);
+    const dayStart = atLocalHour(cursor, 0, WORKDAY_START_HOUR, timeZone);
+    const dayEnd = atLocalHour(cursor, 0, WORKDAY_END_HOUR, timeZone);
     if (cursor < dayStart) cursor = dayStart;
     if (cursor >= dayEnd) {
-      cursor = atLocalHour(local, 1, WORKDAY_START_HOUR, timeZone);
+      cursor = atLocalHour(cursor, 1, WORKDAY_START_HOUR, timeZone);
       continue;
     }
     if (remaining === 0) return cursor;
     const available = (dayEnd.getTime() - cursor.getTime()) / MINUTE_MS;
     if (remaining <= available) return new Date(cursor.getTime() + remaining * MINUTE_MS);
     remaining -= available;
-    cursor = atLocalHour(local, 1, WORKDAY_START_HOUR, timeZone);
+    cursor = atLocalHour(cursor, 1, WORKDAY_START_HOUR, timeZone);
   }
   throw new RangeError('working duration too long');
 }
