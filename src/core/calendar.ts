@@ -108,9 +108,9 @@ function formattable(date: CalendarDate): Date {
   return new Date(date.year, date.month - 1, date.day, 12);
 }
 
-/** « lundi 31 août 2026 » */
+/** « lundi 31 août 2026 », « mardi 1er septembre 2026 » */
 export function formatLong(date: CalendarDate): string {
-  return format(formattable(date), 'EEEE d MMMM yyyy', { locale: fr });
+  return format(formattable(date), 'EEEE do MMMM yyyy', { locale: fr });
 }
 
 /** « 31/08/2026 » */

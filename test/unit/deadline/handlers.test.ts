@@ -147,7 +147,7 @@ describe('/deadline handlers', () => {
     await app.router.dispatch(aCommand('deadline', 'examen 01/03/2027'));
     const on = text(await app.router.dispatch(aCommand('deadline', 'rappels oui')));
     expect(on).toContain('Vendredi 29 janvier 2027 à 9 h : 30 jours avant la date limite des six mois (dimanche 28 février 2027)');
-    expect(on).toContain("Lundi 22 février 2027 à 9 h : 7 jours avant l'examen (lundi 1 mars 2027)");
+    expect(on).toContain("Lundi 22 février 2027 à 9 h : 7 jours avant l'examen (lundi 1er mars 2027)");
     expect(reminderRows()).toMatchObject([{ kind: 'limit-30' }, { kind: 'limit-7' }, { kind: 'exam-7' }, { kind: 'exam-1' }]);
   });
 
