@@ -155,26 +155,27 @@ function applyGlossary(words: readonly string[], glossary: CompiledGlossary): st
 export interface Analyzer {
   /** The terms of a text, in order, without duplicates. */
   terms(text: string): string[];
+  /** The same from words already split by `wordsOf` (the FAQ engine splits a question once). */
+  termsOfWords(words: readonly string[]): string[];
 }
 
 export function createAnalyzer(glossary: Glossary = EMPTY_GLOSSARY): Analyzer {
   const compiled = compileGlossary(glossary);
-  return {
-    terms(text) {
-      const expanded = applyGlossary(wordsOf(text), compiled);
-      const terms: string[] = [];
-      const seen = new Set<string>();
-      for (const word of expanded) {
-        if (STOP_WORDS.has(word)) continue;
-        // Single letters carry nothing once elisions are gone; small numbers are days, hours or counts
-        // (« le 31 août », « 2 infos ») whose meaning is in the words around them.
-        if (word.length < 2 || /^\d{1,2}$/.test(word)) continue;
-        const term = stemFrench(word);
-        if (seen.has(term)) continue;
-        seen.add(term);
-        terms.push(term);
-      }
-      return terms;
-    },
+  const termsOfWords = (words: readonly string[]): string[] => {
+    const expanded = applyGlossary(words, compiled);
+    const terms: string[] = [];
+    const seen = new Set<string>();
+    for (const word of expanded) {
+      if (STOP_WORDS.has(word)) continue;
+      // Single letters carry nothing once elisions are gone; small numbers are days, hours or counts
+      // (« le 31 août », « 2 infos ») whose meaning is in the words around them.
+      if (word.length < 2 || /^\d{1,2}$/.test(word)) continue;
+      const term = stemFrench(word);
+      if (seen.has(term)) continue;
+      seen.add(term);
+      terms.push(term);
+    }
+    return terms;
   };
+  return { terms: (text) => termsOfWords(wordsOf(text)), termsOfWords };
 }

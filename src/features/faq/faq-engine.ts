@@ -46,7 +46,8 @@ export function createFaqEngine(base: KnowledgeBase, settings: PolicySettings, o
     understand(raw) {
       const input = checkInput(raw);
       if (input.kind === 'invalid') return { outcome: 'invalid', normalized: '', message: input.message };
-      const terms = analyzer.terms(input.text);
+      const words = wordsOf(input.text);
+      const terms = analyzer.termsOfWords(words);
       const normalized = terms.join(' ');
       const smallTalk = detectSmallTalk(input.text);
       if (smallTalk) return { outcome: 'small_talk', normalized, kind: smallTalk };
@@ -54,14 +55,14 @@ export function createFaqEngine(base: KnowledgeBase, settings: PolicySettings, o
       let decision: Decision = decide(candidates, settings);
       // A subject that belongs to someone else (congés, paie…) is said so, unless the question also names the exams
       // and an entry answers it: « un congé pour passer l'examen ? » is ours, « comment poser mes congés » is not.
-      const outOfScope = detectOutOfScope(input.text);
+      const outOfScope = detectOutOfScope(words);
       if (outOfScope && !(outOfScope.aboutTheExams && decision.outcome === 'answered')) {
         return { outcome: 'abstained', normalized, score: candidates[0]?.score ?? null, candidates, outOfScope: outOfScope.topic };
       }
       // A bare subject (« jury », « le pix ? ») is not a question: when several entries share it, let the user pick.
       // « c'est quoi le DP ? » is a question about the subject and follows the normal policy.
       const second = candidates[1];
-      const bareSubject = terms.length === 1 && wordsOf(input.text).length <= 2;
+      const bareSubject = terms.length === 1 && words.length <= 2;
       if (bareSubject && decision.outcome === 'answered' && second && second.score <= settings.clarifyMaxScore) {
         decision = { outcome: 'clarified', suggestions: candidates.slice(0, 3), score: decision.score };
       }

@@ -190,8 +190,8 @@ export interface OutOfScopeMatch {
   aboutTheExams: boolean;
 }
 
-export function detectOutOfScope(text: string): OutOfScopeMatch | undefined {
-  const words = wordsOf(text);
+/** `words`: the question split by `wordsOf`. */
+export function detectOutOfScope(words: readonly string[]): OutOfScopeMatch | undefined {
   const joined = ` ${words.join(' ')} `;
   const topic = OUT_OF_SCOPE.find((candidate) => candidate.phrases.some((phrase) => joined.includes(` ${phrase} `)));
   return topic ? { topic, aboutTheExams: words.some((word) => EXAM_WORDS.has(word)) } : undefined;

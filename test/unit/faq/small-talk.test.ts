@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { wordsOf } from '../../../src/features/faq/analyzer.js';
 import { checkInput, detectOutOfScope, detectSmallTalk, MAX_QUESTION_CHARS } from '../../../src/features/faq/small-talk.js';
 
 describe('input checks', () => {
@@ -26,6 +27,7 @@ describe('small talk', () => {
     ['bonjour et merci', 'thanks'],
     ['test', 'test'],
     ['ça va ?', 'how_are_you'],
+    ['ça  va\n?', 'how_are_you'],
     ['au revoir', 'farewell'],
     ['👍', 'thanks'],
     ["d'accord", 'ack'],
@@ -42,15 +44,15 @@ describe('small talk', () => {
 
 describe('out of scope', () => {
   it('recognizes subjects that belong to the employer or to Mattermost', () => {
-    expect(detectOutOfScope('comment poser mes congés')?.topic.id).toBe('conges');
-    expect(detectOutOfScope('quel est mon salaire')?.topic.id).toBe('paie');
-    expect(detectOutOfScope('mot de passe mattermost perdu')?.topic.id).toBe('mattermost');
-    expect(detectOutOfScope('délai pour passer le ccp1')).toBeUndefined();
+    expect(detectOutOfScope(wordsOf('comment poser mes congés'))?.topic.id).toBe('conges');
+    expect(detectOutOfScope(wordsOf('quel est mon salaire'))?.topic.id).toBe('paie');
+    expect(detectOutOfScope(wordsOf('mot de passe mattermost perdu'))?.topic.id).toBe('mattermost');
+    expect(detectOutOfScope(wordsOf('délai pour passer le ccp1'))).toBeUndefined();
   });
 
   it('notes when the question also names the exams, so that an entry may still answer it', () => {
-    expect(detectOutOfScope('comment poser mes congés')?.aboutTheExams).toBe(false);
-    expect(detectOutOfScope('arrêt maladie le jour du CCP1')).toMatchObject({ topic: { id: 'arret-maladie' }, aboutTheExams: true });
-    expect(detectOutOfScope("je dois poser un congé pour passer l'examen ?")).toMatchObject({ topic: { id: 'conges' }, aboutTheExams: true });
+    expect(detectOutOfScope(wordsOf('comment poser mes congés'))?.aboutTheExams).toBe(false);
+    expect(detectOutOfScope(wordsOf('arrêt maladie le jour du CCP1'))).toMatchObject({ topic: { id: 'arret-maladie' }, aboutTheExams: true });
+    expect(detectOutOfScope(wordsOf("je dois poser un congé pour passer l'examen ?"))).toMatchObject({ topic: { id: 'conges' }, aboutTheExams: true });
   });
 });
