@@ -23,12 +23,15 @@ export function calendarEvents(facts: CalendarFacts): AllDayEvent[] {
       summary: 'Date limite : être présenté(e) aux examens CCP1 et Pix',
       description: 'Six mois après la fin de formation. Aucun report prévu par les sources : confirmez avec votre organisme de formation.',
     });
-    events.push({
-      id: 'alerte-convocation',
-      date: facts.end.worryFrom,
-      summary: 'Toujours pas de convocation ? Contactez votre organisme de formation',
-      description: "Les convocations sont envoyées au moins un mois avant l'examen.",
-    });
+    // Same rule as the calendar text: once an exam date is saved, its own convocation date replaces this alert.
+    if (!facts.exam) {
+      events.push({
+        id: 'alerte-convocation',
+        date: facts.end.worryFrom,
+        summary: 'Toujours pas de convocation ? Contactez votre organisme de formation',
+        description: "Les convocations sont envoyées au moins un mois avant l'examen.",
+      });
+    }
   }
   if (facts.exam) {
     events.push({

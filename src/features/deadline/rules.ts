@@ -50,6 +50,8 @@ export interface ExamFacts {
   examWarning?: string;
   /** Set when an end date is known and the exam is after the six-month limit. */
   afterLimit: boolean;
+  /** Set when an end date is known and the exam is BEFORE it: the exams come after the training, so one date is probably a typo. */
+  beforeEnd: boolean;
 }
 
 export interface PixFacts {
@@ -106,6 +108,7 @@ export function computeCalendar(input: CalendarInput, today: CalendarDate): Cale
       daysLeft: daysBetween(today, input.exam),
       examWarning: nonWorkingDayReason(input.exam),
       afterLimit: limit !== undefined && compareDates(input.exam, limit) > 0,
+      beforeEnd: input.end !== undefined && compareDates(input.exam, input.end) < 0,
     };
   }
   if (input.pix) {

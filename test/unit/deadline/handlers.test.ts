@@ -31,7 +31,10 @@ describe('/deadline handlers', () => {
     expect(shown).toContain('| Fin de formation | Lundi 31 août 2026 |');
     expect(shown).toContain('**Dimanche 28 février 2027**');
     expect(shown).toContain('⚠️ La date limite tombe un dimanche');
-    expect(shown).toContain('| Sans convocation à cette date, contactez votre organisme de formation | Jeudi 28 janvier 2027 |');
+    expect(shown).toContain(
+      "Les convocations sont envoyées au moins un mois avant l'examen : si vous n'avez toujours pas reçu la vôtre le 28/01/2027 " +
+        '(un mois avant la date limite), contactez votre organisme de formation.',
+    );
     expect(shown).toContain('| Jours restants | 97 jours |');
     expect(shown).toContain('🟢 À venir');
     expect((reply as MessageReply).buttons?.map((button) => button.action)).toEqual([REMINDERS_ACTION]);
@@ -80,6 +83,15 @@ describe('/deadline handlers', () => {
     const late = text(await app.router.dispatch(aCommand('deadline', 'examen 01/03/2027')));
     expect(late).toContain('⚠️ Cette date d\'examen est après la limite des six mois');
     expect(calendarRow()).toMatchObject([{ end_date: '2026-08-31', exam_date: '2027-03-01' }]);
+  });
+
+  it('saves an exam date before the end of training, but not silently: a French warning to check both dates', async () => {
+    await app.router.dispatch(aCommand('deadline', '31/08/2026'));
+    const shown = text(await app.router.dispatch(aCommand('deadline', 'examen 15/07/2026')));
+    expect(shown).toContain("⚠️ Cette date d'examen (15/07/2026) est antérieure à votre fin de formation (31/08/2026)");
+    expect(shown).toContain('vérifiez ces deux dates');
+    expect(shown).toContain("Cette date d'examen est passée.");
+    expect(calendarRow()).toMatchObject([{ end_date: '2026-08-31', exam_date: '2026-07-15' }]);
   });
 
   it('refuses a bad exam date without touching the saved one', async () => {
@@ -187,6 +199,8 @@ describe('/deadline handlers', () => {
     expect(ics).toContain('DTSTART;VALUE=DATE:20270228\r\nDTEND;VALUE=DATE:20270301');
     expect(ics).toContain('DTSTART;VALUE=DATE:20270112');
     expect(ics).toContain('DTSTART;VALUE=DATE:20261212');
+    // With an exam saved, its own convocation date replaces the « no convocation yet » alert (28/01/2027).
+    expect(ics).not.toContain('DTSTART;VALUE=DATE:20270128');
     expect(ics.replace(/\r\n /g, '')).toContain("SUMMARY:Convocation à l'examen envoyée au plus tard");
     // Long lines are folded (the ics library counts characters; calendar apps accept that).
     expect(ics.split('\r\n').every((line) => Array.from(line).length <= 75)).toBe(true);

@@ -53,6 +53,25 @@ describe('parseFrenchDate', () => {
     },
   );
 
+  it('refuses year 0 as a far-off year, not as a day that does not exist', () => {
+    const result = parse('01/01/0000');
+    expect(result).toEqual({ ok: false, message: expect.stringMatching(/^L'année 0 paraît erronée/) });
+  });
+
+  it.each([
+    ['29/02/28', '2028-02-29'],
+    ['1er fevr 2027', '2027-02-01'],
+    ['15 juil. 2027', '2027-07-15'],
+  ])('checks the day against the resolved year and reads abbreviated months: %s', (text, iso) => {
+    const result = parse(text);
+    expect(result.ok && toIsoDay(result.date)).toBe(iso);
+  });
+
+  it('refuses 29/02/27 against the resolved year 2027', () => {
+    const result = parse('29/02/27');
+    expect(result).toEqual({ ok: false, message: "Le 29 février 2027 n'existe pas (ce mois compte 28 jours). Vérifiez la date." });
+  });
+
   it('asks for a date when the text is empty', () => {
     const result = parse('   ');
     expect(result).toEqual({ ok: false, message: expect.stringMatching(/^Indiquez une date/) });

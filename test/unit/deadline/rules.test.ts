@@ -125,6 +125,12 @@ describe('today in Europe/Paris and day counts', () => {
     expect(computeCalendar({ end: d('2026-08-31'), exam: d('2027-02-28') }, d('2026-11-23')).exam!.afterLimit).toBe(false);
     expect(computeCalendar({ exam: d('2027-03-01') }, d('2026-11-23')).exam!.afterLimit).toBe(false);
   });
+
+  it('flags an exam before the end of training (a probable typo), not one on the last day', () => {
+    expect(computeCalendar({ end: d('2026-08-31'), exam: d('2026-08-30') }, d('2026-06-01')).exam!.beforeEnd).toBe(true);
+    expect(computeCalendar({ end: d('2026-08-31'), exam: d('2026-08-31') }, d('2026-06-01')).exam!.beforeEnd).toBe(false);
+    expect(computeCalendar({ exam: d('2026-08-30') }, d('2026-06-01')).exam!.beforeEnd).toBe(false);
+  });
 });
 
 describe('properties', () => {
