@@ -139,7 +139,15 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig(env: Env = process.env): Readonly<Config> {
+export interface LoadConfigOptions {
+  /**
+   * Running the bot needs MM_URL and MM_BOT_TOKEN together (default). `certif-bot register` talks to Mattermost with
+   * the admin token only: for it the bot token plays no part, and it reports a missing MM_URL itself.
+   */
+  ignoreBotToken?: boolean;
+}
+
+export function loadConfig(env: Env = process.env, options: LoadConfigOptions = {}): Readonly<Config> {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(
@@ -149,8 +157,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   const e = parsed.data;
   const problems: string[] = [];
   // Settings that only make sense together.
-  if (e.MM_URL && !e.MM_BOT_TOKEN) problems.push('MM_BOT_TOKEN : requis quand MM_URL est défini');
-  if (e.MM_BOT_TOKEN && !e.MM_URL) problems.push('MM_URL : requis quand MM_BOT_TOKEN est défini');
+  if (!options.ignoreBotToken) {
+    if (e.MM_URL && !e.MM_BOT_TOKEN) problems.push('MM_BOT_TOKEN : requis quand MM_URL est défini');
+    if (e.MM_BOT_TOKEN && !e.MM_URL) problems.push('MM_URL : requis quand MM_BOT_TOKEN est défini');
+  }
   if (!e.FAQ_CLARIFY_MAX_SCORE || e.FAQ_CLARIFY_MAX_SCORE < e.FAQ_ANSWER_MAX_SCORE) {
     problems.push('FAQ_CLARIFY_MAX_SCORE : doit être supérieur ou égal à FAQ_ANSWER_MAX_SCORE');
   }

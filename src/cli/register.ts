@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Command } from '@mattermost/types/integrations';
-import { loadConfig } from '../config.js';
+import { loadConfig, type Config, type Env } from '../config.js';
 import { createLogger } from '../logger.js';
 import { createMattermostClient, MattermostApiError, type MattermostClient } from '../mattermost/client.js';
 import { desiredCommand, loadManifest, MANIFEST_FILE } from '../mattermost/manifest.js';
@@ -67,26 +67,24 @@ export async function runRegister(args: readonly string[], io: CliIo): Promise<n
     io.stderr.write(`${(error as Error).message}\n${REGISTER_USAGE}`);
     return 2;
   }
-  // register talks to Mattermost with the admin token only: the bot's own token (required with MM_URL to serve) may
-  // not exist yet when an admin registers the commands.
-  const config = loadConfig({ ...io.env, MM_BOT_TOKEN: io.env.MM_BOT_TOKEN || (io.env.MM_URL ? 'not-used-by-register' : undefined) });
+  const settings = registerSettings(io.env);
   const missing = [
     !values.team && '--team',
-    !config.mattermost.url && 'MM_URL',
-    !config.mattermost.adminToken && 'MM_ADMIN_TOKEN',
-    !config.mattermost.publicUrl && 'PUBLIC_URL',
+    !settings.url && 'MM_URL',
+    !settings.adminToken && 'MM_ADMIN_TOKEN',
+    !settings.publicUrl && 'PUBLIC_URL',
   ].filter(Boolean);
   if (missing.length > 0) {
     io.stderr.write(`Il manque : ${missing.join(', ')}.\n${REGISTER_USAGE}`);
     return 2;
   }
-  const log = createLogger({ level: io.env.LOG_LEVEL ? config.logLevel : 'warn', destination: process.stderr });
-  const client = createMattermostClient({ url: config.mattermost.url as string, token: config.mattermost.adminToken as string, log });
+  const log = createLogger({ level: settings.logLevel, destination: process.stderr });
+  const client = createMattermostClient({ url: settings.url as string, token: settings.adminToken as string, log });
   try {
     const { outcomes, strays } = await registerCommands({
       client,
       teamName: values.team as string,
-      publicUrl: config.mattermost.publicUrl as string,
+      publicUrl: settings.publicUrl as string,
       manifestFile: values.manifest ?? MANIFEST_FILE,
     });
     for (const outcome of outcomes) io.stdout.write(`/${outcome.trigger} : ${STATUS_TEXT[outcome.status]}\n`);
@@ -99,6 +97,29 @@ export async function runRegister(args: readonly string[], io: CliIo): Promise<n
     io.stderr.write(`${describeRegisterError(error, values.team as string)}\n`);
     return 1;
   }
+}
+
+/** What register reads from the environment: no bot token (it authenticates with MM_ADMIN_TOKEN only). */
+interface RegisterSettings {
+  url?: string;
+  adminToken?: string;
+  publicUrl?: string;
+  logLevel: Config['logLevel'];
+}
+
+/**
+ * The environment checked by `loadConfig` (URL formats, every problem at once), reduced to what register uses. No
+ * bot token is required: the bot account may not even exist yet when an admin registers the commands.
+ */
+function registerSettings(env: Env): RegisterSettings {
+  const config = loadConfig(env, { ignoreBotToken: true });
+  return {
+    url: config.mattermost.url,
+    adminToken: config.mattermost.adminToken,
+    publicUrl: config.mattermost.publicUrl,
+    // Quiet unless LOG_LEVEL is set: the admin reads the command's own output.
+    logLevel: env.LOG_LEVEL ? config.logLevel : 'warn',
+  };
 }
 
 function describeRegisterError(error: unknown, team: string): string {

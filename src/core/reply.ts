@@ -122,3 +122,31 @@ export function dialogErrors(errors: Record<string, string>): DialogErrorsReply 
 export function noReply(): NoReply {
   return { type: 'none' };
 }
+
+/**
+ * The message a text-only transport shows for a reply: a dialog's fallback, form errors as one ⚠️ line each (the
+ * form is not on screen to show them under their fields); undefined for no reply.
+ */
+export function replyAsMessage(reply: Reply): MessageReply | undefined {
+  switch (reply.type) {
+    case 'message':
+      return reply;
+    case 'dialog':
+      return reply.fallback;
+    case 'dialog_errors':
+      return message(
+        Object.values(reply.errors)
+          .map((error) => `⚠️ ${error}`)
+          .join('\n'),
+      );
+    case 'none':
+      return undefined;
+  }
+}
+
+/** A message's text followed by its fields as Markdown lines (`**title** : value`), for transports without cards. */
+export function textWithFields(text: string, fields?: readonly Field[]): string {
+  const parts = [text];
+  if (fields && fields.length > 0) parts.push(fields.map((field) => `**${field.title}** : ${field.value}`).join('\n'));
+  return parts.filter((part) => part.length > 0).join('\n\n');
+}

@@ -96,8 +96,10 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   let server: Server | undefined;
   try {
     options.configure?.(app);
-    const responder = createResponder({ log, clock, signer, buttons, poster, client, dialogUrl, requestRetry });
+    // The bot's account is read once the WebSocket listener connects; until then (or without it) both are unknown.
     const botUserId = () => listener?.status().bot?.id;
+    const botUsername = () => listener?.status().bot?.username;
+    const responder = createResponder({ log, clock, signer, buttons, poster, client, dialogUrl, requestRetry, botUsername });
 
     if (client && mm.botToken) {
       listener = createMentionListener({

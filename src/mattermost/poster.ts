@@ -63,12 +63,14 @@ export interface PostOptions {
 /** Posts as the bot over REST: text split to the size limit, buttons signed, file uploaded first. */
 export interface Poster {
   post(channelId: string, message: OutgoingMessage, options?: PostOptions): Promise<PostRef>;
+  /** Posts in the bot's DM with `userId` (opened if needed), whose buttons only that user may click. */
+  postDirect(userId: string, message: OutgoingMessage, options?: Omit<PostOptions, 'userId' | 'rootId'>): Promise<PostRef>;
   update(postId: string, message: OutgoingMessage): Promise<void>;
 }
 
 export function createPoster(deps: { client: MattermostClient; buttons: ButtonFactory }): Poster {
   const { client, buttons } = deps;
-  return {
+  const poster: Poster = {
     async post(channelId, message, options = {}) {
       const target = buttons.target({ userId: options.userId, channelId, rootId: options.rootId, origin: 'post' });
       const parts = renderPostParts(message, target);
@@ -100,6 +102,10 @@ export function createPoster(deps: { client: MattermostClient; buttons: ButtonFa
       }
       return last as PostRef;
     },
+    async postDirect(userId, message, options = {}) {
+      const channel = await client.directChannelWith(userId, options.call);
+      return poster.post(channel.id, message, { ...options, userId });
+    },
     async update(postId, message) {
       // Buttons are bound to a channel: the post's own, read back because the Notifier port passes only its id.
       const post = await client.getPost(postId);
@@ -108,6 +114,7 @@ export function createPoster(deps: { client: MattermostClient; buttons: ButtonFa
       await client.patchPost(postId, { message: update?.message ?? message.text, props: { ...post.props, ...update?.props } });
     },
   };
+  return poster;
 }
 
 /** Post prop holding a keyed part's pending_post_id, so that a late retry finds the part already posted. */
@@ -135,9 +142,8 @@ async function postedKeys(client: MattermostClient, channelId: string, call?: Ca
 export function createMattermostNotifier(deps: { client: MattermostClient; poster: Poster }): Notifier {
   return {
     canPost: true,
-    async sendDirect(userId, message, options) {
-      const channel = await deps.client.directChannelWith(userId);
-      return deps.poster.post(channel.id, message, { userId, idempotencyKey: options?.idempotencyKey, lookBack: options?.idempotencyKey !== undefined });
+    sendDirect(userId, message, options) {
+      return deps.poster.postDirect(userId, message, { idempotencyKey: options?.idempotencyKey, lookBack: options?.idempotencyKey !== undefined });
     },
     postInChannel(channelId, message, options) {
       return deps.poster.post(channelId, message, {

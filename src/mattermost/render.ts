@@ -1,4 +1,4 @@
-import type { Button, DialogElement, DialogSpec, Field } from '../core/reply.js';
+import { textWithFields, type Button, type DialogElement, type DialogSpec, type Field } from '../core/reply.js';
 import type { ActionContext } from './signing.js';
 
 /**
@@ -158,11 +158,7 @@ export const EMPTY_SLASH_RESPONSE: SlashResponse = { response_type: 'ephemeral',
 
 /** Text only, for `ephemeral_text`, which cannot carry attachments: fields become Markdown lines. */
 export function renderPlainText(message: RenderableMessage): string {
-  const parts = [message.text];
-  if (message.fields && message.fields.length > 0) {
-    parts.push(message.fields.map((field) => `**${field.title}** : ${field.value}`).join('\n'));
-  }
-  return truncateRunes(parts.filter((part) => part.length > 0).join('\n\n'), POST_MAX_RUNES);
+  return truncateRunes(textWithFields(message.text, message.fields), POST_MAX_RUNES);
 }
 
 export function renderUpdate(message: RenderableMessage, target: ButtonTarget): ActionResponse['update'] {

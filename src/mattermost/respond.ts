@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
 import type { ActionInput, CommandInput, DialogInput, MessageInput } from '../core/incoming.js';
-import type { DialogReply, MessageReply, Reply } from '../core/reply.js';
+import { replyAsMessage, type DialogReply, type MessageReply, type Reply } from '../core/reply.js';
 import type { Logger } from '../logger.js';
 import { IN_REQUEST_RETRY, MattermostApiError, postToResponseUrl, type CallOptions, type MattermostClient, type RetryPolicy } from './client.js';
 import type { ButtonFactory, Poster } from './poster.js';
@@ -42,28 +42,22 @@ export interface ResponderDeps {
   dialogUrl: () => string | undefined;
   /** The in-request policy: response_url posts, and the overall deadline of the calls made for one request. */
   requestRetry?: RetryPolicy;
+  /** The bot's username once known (read when the WebSocket listener connects), for the `/invite` hint. */
+  botUsername?: () => string | undefined;
 }
 
-export const NOT_IN_CHANNEL_TEXT =
-  "Je n'ai pas pu publier ce message dans le canal : ajoutez-moi d'abord au canal (`/invite @certif-bot`), puis réessayez.";
+/** The bot's usual account name (README, manifest): used until the server has told us the real one. */
+export const DEFAULT_BOT_USERNAME = 'certif-bot';
+
+export function notInChannelText(botUsername: string = DEFAULT_BOT_USERNAME): string {
+  return `Je n'ai pas pu publier ce message dans le canal : ajoutez-moi d'abord au canal (\`/invite @${botUsername}\`), puis réessayez.`;
+}
+
 export const CANNOT_PUBLISH_TEXT =
   "Je ne peux pas publier dans le canal pour l'instant (Mattermost ne répond pas, ou je ne suis pas connecté à Mattermost). Voici le message :";
 
-function messageOf(reply: Reply): MessageReply | undefined {
-  if (reply.type === 'message') return reply;
-  if (reply.type === 'dialog') return reply.fallback;
-  if (reply.type === 'dialog_errors') {
-    return { type: 'message', text: Object.values(reply.errors).map((error) => `⚠️ ${error}`).join('\n') };
-  }
-  return undefined;
-}
-
 function withNote(message: MessageReply, note: string): MessageReply {
   return { ...message, text: `${note}\n\n${message.text}` };
-}
-
-function publishFailureNote(error: unknown): string {
-  return error instanceof MattermostApiError && error.status === 403 ? NOT_IN_CHANNEL_TEXT : CANNOT_PUBLISH_TEXT;
 }
 
 /** When Mattermost's request reached us (ms since the epoch): the in-request deadline counts from it. */
@@ -82,6 +76,9 @@ export interface Responder {
 
 export function createResponder(deps: ResponderDeps): Responder {
   const requestRetry = deps.requestRetry ?? IN_REQUEST_RETRY;
+
+  const publishFailureNote = (error: unknown): string =>
+    error instanceof MattermostApiError && error.status === 403 ? notInChannelText(deps.botUsername?.() || undefined) : CANNOT_PUBLISH_TEXT;
 
   /** The call options of everything done while Mattermost waits for the answer to one request. */
   const inRequest = (receivedAt: ReceivedAt = Date.now()): CallOptions => ({
@@ -150,7 +147,7 @@ export function createResponder(deps: ResponderDeps): Responder {
           return EMPTY_SLASH_RESPONSE;
         }
       }
-      const message = messageOf(reply);
+      const message = replyAsMessage(reply);
       if (!message) return EMPTY_SLASH_RESPONSE;
       if (message.visibility === 'public') {
         try {
@@ -174,7 +171,7 @@ export function createResponder(deps: ResponderDeps): Responder {
           return {};
         }
       }
-      const message = messageOf(reply) as MessageReply;
+      const message = replyAsMessage(reply) as MessageReply;
       if (reply.type === 'message' && reply.replaceOriginal && grant.origin === 'post') {
         // The new buttons keep the scope of the ones they replace.
         const target = deps.buttons.target({ userId: grant.userId, channelId, rootId, origin: 'post' });
@@ -214,7 +211,7 @@ export function createResponder(deps: ResponderDeps): Responder {
     async forDialog(input, grant, reply, receivedAt) {
       if (reply.type === 'dialog_errors') return { errors: { ...reply.errors } };
       const call = inRequest(receivedAt);
-      const message = messageOf(reply);
+      const message = replyAsMessage(reply);
       if (!message || message.text === '') return {};
       const { channelId } = input.conversation;
       const scope = { userId: input.user.id, channelId, rootId: grant.rootId };
@@ -237,7 +234,7 @@ export function createResponder(deps: ResponderDeps): Responder {
     },
 
     async forPost(input, reply, options) {
-      const message = messageOf(reply);
+      const message = replyAsMessage(reply);
       if (!message || message.text === '') return;
       // A mention is answered in its thread, a DM in the DM: both are real posts by the bot (no ephemeral here).
       // Background work: the default (patient) policy; the history is searched only for a retried answer.
@@ -251,8 +248,7 @@ export function createResponder(deps: ResponderDeps): Responder {
   };
 
   async function sendDirect(userId: string, message: MessageReply, key: string, call: CallOptions): Promise<void> {
-    if (!deps.client || !deps.poster) throw new Error('no Mattermost client to send a direct message');
-    const channel = await deps.client.directChannelWith(userId, call);
-    await deps.poster.post(channel.id, message, { userId, idempotencyKey: key, call });
+    if (!deps.poster) throw new Error('no Mattermost client to send a direct message');
+    await deps.poster.postDirect(userId, message, { idempotencyKey: key, call });
   }
 }

@@ -82,4 +82,17 @@ describe('certif-bot register (manifest.json → slash commands over REST, admin
     expect(await runRegister(['--team', 'cnfs'], refused.io)).toBe(1);
     expect(refused.err()).toContain('403');
   });
+
+  it('never asks for the bot token (only `serve` needs it), with or without MM_URL', async () => {
+    // A bot token alone is not the problem register reports: MM_URL is missing.
+    const botTokenOnly = captureIo({ MM_BOT_TOKEN: 'bot-token', MM_ADMIN_TOKEN: admin.token, PUBLIC_URL });
+    expect(await runRegister(['--team', 'cnfs'], botTokenOnly.io)).toBe(2);
+    expect(botTokenOnly.err()).toContain('Il manque : MM_URL.');
+    expect(botTokenOnly.err()).not.toContain('MM_BOT_TOKEN');
+
+    // A real bot token in the environment is ignored: register authenticates with MM_ADMIN_TOKEN only.
+    const withBotToken = captureIo({ MM_URL: mm.url, MM_BOT_TOKEN: 'bot-token', MM_ADMIN_TOKEN: admin.token, PUBLIC_URL });
+    expect(await runRegister(['--team', 'cnfs'], withBotToken.io)).toBe(0);
+    expect(withBotToken.err()).toBe('');
+  });
 });

@@ -38,4 +38,10 @@ describe('loadConfig', () => {
   it('refuses a bot token without a server URL', () => {
     expect(() => loadConfig({ MM_BOT_TOKEN: 'x' })).toThrow(/MM_URL/);
   });
+
+  it('needs the bot token with a server URL to run the bot, but not for tools that use the admin token', () => {
+    expect(() => loadConfig({ MM_URL: 'https://chat.example.org' })).toThrow(/MM_BOT_TOKEN : requis quand MM_URL est défini/);
+    expect(loadConfig({ MM_URL: 'https://chat.example.org' }, { ignoreBotToken: true }).mattermost.url).toBe('https://chat.example.org');
+    expect(loadConfig({ MM_BOT_TOKEN: 'x' }, { ignoreBotToken: true }).mattermost.url).toBeUndefined();
+  });
 });

@@ -85,7 +85,23 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   const logInput = (fields: Record<string, unknown>, started: number) =>
     log.debug({ ...fields, ms: Date.now() - started }, 'mattermost request answered');
 
-  const dispatch = (incoming: Incoming, requestId: string): Promise<Reply> => app.router.dispatch(incoming, { requestId });
+  /**
+   * The common end of the command, action and dialog routes, once the request is parsed and trusted: the router's
+   * reply under a new request id, the responder's answer sent to Mattermost, then the debug line (the route's own
+   * `fields`, plus the request id, the reply type and the status).
+   */
+  async function answer<R>(
+    res: Response,
+    started: number,
+    incoming: Incoming,
+    route: { respond: (reply: Reply) => Promise<R>; fields: (response: R) => Record<string, unknown> },
+  ): Promise<void> {
+    const requestId = randomUUID();
+    const reply = await app.router.dispatch(incoming, { requestId });
+    const response = await route.respond(reply);
+    send(res, 200, response);
+    logInput({ requestId, ...route.fields(response), reply: reply.type, status: 200 }, started);
+  }
 
   if (deps.metrics) {
     const metrics = deps.metrics;
@@ -132,15 +148,11 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       const parsed = slashCommandSchema.safeParse(req.body ?? {});
       if (!parsed.success) throw new HttpError(400, `Commande mal formée (${fieldsOf(parsed.error.issues)}).`);
       const form = parsed.data;
-      const requestId = randomUUID();
       const incoming = commandToIncoming(form, deps.botUserId());
-      const reply = await dispatch(incoming, requestId);
-      const response = await responder.forCommand(incoming, reply, form.response_url, started);
-      send(res, 200, response);
-      logInput(
-        { requestId, input: 'command', command: incoming.command, userId: form.user_id, channelId: form.channel_id, reply: reply.type, status: 200 },
-        started,
-      );
+      await answer(res, started, incoming, {
+        respond: (reply) => responder.forCommand(incoming, reply, form.response_url, started),
+        fields: () => ({ input: 'command', command: incoming.command, userId: form.user_id, channelId: form.channel_id }),
+      });
     },
   );
 
@@ -159,24 +171,17 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       logInput({ input: 'action', userId: request.user_id, channelId: request.channel_id, refused: grant.reason, status: 200 }, started);
       return;
     }
-    const requestId = randomUUID();
     const incoming = actionToIncoming(request, grant.value, deps.botUserId());
-    const reply = await dispatch(incoming, requestId);
-    const response = await responder.forAction(incoming, grant.value, reply, started);
-    send(res, 200, response);
-    logInput(
-      {
-        requestId,
+    await answer(res, started, incoming, {
+      respond: (reply) => responder.forAction(incoming, grant.value, reply, started),
+      fields: (response) => ({
         input: 'action',
         action: grant.value.action,
         userId: request.user_id,
         channelId: request.channel_id,
-        reply: reply.type,
         response: response.update ? 'update' : response.ephemeral_text !== undefined ? 'ephemeral_text' : 'empty',
-        status: 200,
-      },
-      started,
-    );
+      }),
+    });
   });
 
   http.post(DIALOG_ROUTE, jsonBody, async (req, res) => {
@@ -195,24 +200,17 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       logInput({ input: 'dialog', callbackId: request.callback_id, userId: request.user_id, refused: grant.reason, status: 200 }, started);
       return;
     }
-    const requestId = randomUUID();
     const incoming = dialogToIncoming(request, grant.value, await deps.usernameOf(request.user_id));
-    const reply = await dispatch(incoming, requestId);
-    const response = await responder.forDialog(incoming, grant.value, reply, started);
-    send(res, 200, response);
-    logInput(
-      {
-        requestId,
+    await answer(res, started, incoming, {
+      respond: (reply) => responder.forDialog(incoming, grant.value, reply, started),
+      fields: () => ({
         input: 'dialog',
         callbackId: request.callback_id,
         cancelled: request.cancelled,
         userId: request.user_id,
         channelId: request.channel_id,
-        reply: reply.type,
-        status: 200,
-      },
-      started,
-    );
+      }),
+    });
   });
 
   http.use((_req, res) => send(res, 404, { error: 'Adresse inconnue.' }));

@@ -99,6 +99,21 @@ describe('poster: the history lookback is only for retried deliveries', () => {
     ]);
   });
 
+  it('posts in the DM with a user, opened with the same call options, and looks back only when asked', async () => {
+    const fake = fakeClient();
+    const opened: unknown[] = [];
+    const client = {
+      ...fake.client,
+      directChannelWith: async (userId: string, call: unknown) => (opened.push([userId, call]), { id: `dm-${userId}` }),
+    } as unknown as MattermostClient;
+    const call = { inRequest: true, deadline: 123 };
+    const ref = await createPoster({ client, buttons }).postDirect('alice', { text: 'Confirmation' }, { idempotencyKey: 'dialog:1', call });
+    expect(opened).toEqual([['alice', call]]);
+    expect(ref).toEqual({ postId: 'post1', channelId: 'dm-alice' });
+    expect(fake.posts.map((post) => `${post.channel_id}:${post.message}`)).toEqual(['dm-alice:Confirmation']);
+    expect(fake.lookups()).toBe(0);
+  });
+
   it('the notifier (features: outbox, reminders) keeps looking back for keyed messages, and only for them', async () => {
     const fake = fakeClient();
     const client = { ...fake.client, directChannelWith: async () => ({ id: 'dm1' }) } as unknown as MattermostClient;

@@ -5,6 +5,7 @@ import {
   actionId,
   POST_MAX_RUNES,
   renderDialog,
+  renderPlainText,
   renderPostParts,
   renderSlashResponse,
   renderUpdate,
@@ -117,5 +118,21 @@ describe('dialogs', () => {
     expect(bool).toMatchObject({ type: 'bool', default: 'true' });
     expect(dialog.state).toBe('state');
     expect(truncateRunes('👍👍👍', 2)).toBe('👍…');
+  });
+});
+
+describe('plain text (ephemeral_text, which carries no attachments)', () => {
+  it('writes the fields as Markdown lines under the text, like the console, and drops the buttons', () => {
+    const text = renderPlainText({
+      text: 'Votre échéance',
+      fields: [
+        { title: 'Date limite', value: '28 février 2027' },
+        { title: 'Source', value: 'décret' },
+      ],
+      buttons: [{ label: 'Oui', action: 'essai.oui' }],
+    });
+    expect(text).toBe('Votre échéance\n\n**Date limite** : 28 février 2027\n**Source** : décret');
+    expect(renderPlainText({ text: '', fields: [{ title: 'Source', value: 'sonde' }] })).toBe('**Source** : sonde');
+    expect(Array.from(renderPlainText({ text: 'x'.repeat(POST_MAX_RUNES + 10) }))).toHaveLength(POST_MAX_RUNES);
   });
 });
