@@ -118,8 +118,7 @@ export function registerEscalationAdmin(
         csv: toCsv([['fiche', 'utile', 'pas_utile'], ...list.map((rate) => [rate.entryId, rate.useful, rate.notUseful])]),
       };
     }
-    const all = store.db.prepare('SELECT id FROM escalation_tickets ORDER BY id').all() as { id: number }[];
-    const tickets = all.map((row) => store.getTicket(row.id)).filter((ticket): ticket is Ticket => ticket !== undefined);
+    const tickets = store.allTickets();
     return {
       name: `tickets-${now.toISOString().slice(0, 10)}.csv`,
       csv: toCsv([
@@ -168,7 +167,7 @@ export function registerEscalationAdmin(
         return message(`Je vous ai envoyé **${exported.name}** en message privé.`);
       }
       if (sub !== '') return message(`Je ne connais pas « ${word} ». ${HELP}`);
-      const pending = outbox.pending().length;
+      const backlog = outbox.stats();
       const sections = [
         `**Tickets ouverts, par destinataire et par ancienneté**\n${ticketsTable(store.openTickets(), now)}`,
         `**Questions sans réponse les plus fréquentes**\n${(() => {
@@ -180,7 +179,10 @@ export function registerEscalationAdmin(
           return list ? feedbackTable(list.slice(0, 10)) : UNAVAILABLE;
         })()}`,
       ];
-      if (pending > 0) sections.push(`⚠️ ${pending} message(s) de ticket en attente de livraison à Mattermost.`);
+      if (backlog.pending > 0) {
+        const since = backlog.oldestPendingAt ? ` (le plus ancien depuis ${describeAge(backlog.oldestPendingAt, now)})` : '';
+        sections.push(`⚠️ ${backlog.pending} message(s) de ticket en attente de livraison à Mattermost${since}.`);
+      }
       sections.push(HELP);
       return message(sections.join('\n\n'));
     },

@@ -2,6 +2,7 @@ import type { OutgoingMessage } from '../../core/notifier.js';
 import type { Button, Field } from '../../core/reply.js';
 import { cohortById, trainingBodyById, type Directory } from './directory.js';
 import { describeReceiver, receiverAfterA } from './routing.js';
+import { allowed, type TicketCommand } from './state-machine.js';
 import { isAskerErased, type Ticket } from './store.js';
 
 /** What a ticket looks like for its receiver, the asker and the fallback channel. Pure. */
@@ -60,16 +61,29 @@ function stateLine(ticket: Ticket): string {
   }
 }
 
+/** The receiver's button for each command (the asker reopens from her relay message: no button here). */
+function commandButton(ticket: Ticket, command: Exclude<TicketCommand, 'reopen'>): Button {
+  const payload = { t: ticket.id };
+  switch (command) {
+    case 'claim':
+      return { label: 'Je prends', action: ACTIONS.claim, payload, style: 'primary' };
+    case 'answer':
+      return { label: ticket.state === 'answered' ? 'Compléter la réponse' : 'Répondre', action: ACTIONS.answer, payload, style: 'success' };
+    case 'redirect':
+      return { label: 'Rediriger', action: ACTIONS.redirect, payload };
+    case 'close':
+      return { label: 'Clore', action: ACTIONS.close, payload, style: 'danger' };
+  }
+}
+
+/** The buttons among `commands` that the state machine allows on the ticket now, in that order. */
+function receiverButtons(ticket: Ticket, commands: readonly Exclude<TicketCommand, 'reopen'>[]): Button[] {
+  return commands.filter((command) => allowed(ticket, command)).map((command) => commandButton(ticket, command));
+}
+
 /** The ticket card: question, asker, profile, the bot's best candidates, and the buttons allowed in this state. */
 export function ticketCard(ticket: Ticket, options: { directory: Directory | undefined; reason?: string; heading?: string }): OutgoingMessage {
-  const payload = { t: ticket.id };
-  const buttons: Button[] = [];
-  if (ticket.state === 'open') buttons.push({ label: 'Je prends', action: ACTIONS.claim, payload, style: 'primary' });
-  if (ticket.state !== 'closed') {
-    buttons.push({ label: ticket.state === 'answered' ? 'Compléter la réponse' : 'Répondre', action: ACTIONS.answer, payload, style: 'success' });
-  }
-  if (ticket.state === 'open' || ticket.state === 'claimed') buttons.push({ label: 'Rediriger', action: ACTIONS.redirect, payload });
-  if (ticket.state !== 'closed') buttons.push({ label: 'Clore', action: ACTIONS.close, payload, style: 'danger' });
+  const buttons = receiverButtons(ticket, ['claim', 'answer', 'redirect', 'close']);
   const fields: Field[] = [
     { title: 'Posée par', value: isAskerErased(ticket) ? ERASED_ASKER_LABEL : `@${ticket.askerUsername}`, short: true },
     { title: 'État', value: stateLine(ticket), short: true },
@@ -120,10 +134,7 @@ export function closedNotice(ticket: Ticket): OutgoingMessage {
 export function followUpMessage(ticket: Ticket, text: string): OutgoingMessage {
   return {
     text: `❓ **Ticket #${ticket.id}** — @${ticket.askerUsername} a encore une question :\n\n${quote(text)}`,
-    buttons: [
-      { label: 'Répondre', action: ACTIONS.answer, payload: { t: ticket.id }, style: 'success' },
-      { label: 'Clore', action: ACTIONS.close, payload: { t: ticket.id }, style: 'danger' },
-    ],
+    buttons: receiverButtons(ticket, ['answer', 'close']),
   };
 }
 
@@ -132,10 +143,7 @@ export function reminderMessage(ticket: Ticket, timeZone: string): OutgoingMessa
     text:
       `⏰ Rappel : le **ticket #${ticket.id}**${isAskerErased(ticket) ? '' : ` de @${ticket.askerUsername}`}, reçu le ${dateFormat(timeZone).format(ticket.createdAt)}, ` +
       `attend toujours d'être pris en charge.\n\n${quote(ticket.question)}`,
-    buttons: [
-      { label: 'Je prends', action: ACTIONS.claim, payload: { t: ticket.id }, style: 'primary' },
-      { label: 'Rediriger', action: ACTIONS.redirect, payload: { t: ticket.id } },
-    ],
+    buttons: receiverButtons(ticket, ['claim', 'redirect']),
   };
 }
 

@@ -12,7 +12,7 @@ import { createDirectorySource, type DirectorySource } from './directory-source.
 import { createOutbox, type Outbox } from './outbox.js';
 import { ASK_FORMATEUR_TEXT, describeReceiver, guessTopic, routeQuestion, targetFor, type Profile, type ReceiverKind } from './routing.js';
 import { createEscalationStore, isAskerErased, type EscalationRequest, type EscalationStore, type Ticket } from './store.js';
-import { createTicketService, type TicketService } from './tickets.js';
+import { createTicketService, requireTransition, type TicketService } from './tickets.js';
 
 /**
  * Escalation: what the bot cannot answer goes to the right human (training body or cohort referent), as a ticket
@@ -116,7 +116,7 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
     },
   });
   deps.addReadinessCheck('escalation-outbox', () => {
-    const stuck = outbox.pending().filter((row) => row.attempts >= 5).length;
+    const { stuck } = outbox.stats();
     return stuck > 0 ? { ok: true, detail: `${stuck} message(s) de ticket en attente de livraison` } : { ok: true };
   });
 
@@ -388,7 +388,7 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
   router.action(ACTIONS.answer, (input) => {
     const ticket = loadTicket(input.payload);
     assertReceiver(ticket, input);
-    if (ticket.state === 'closed') throw new UserFacingError('Ce ticket est déjà clos.');
+    requireTransition(ticket, 'answer');
     return openDialog(
       {
         callbackId: DIALOGS.answer,
@@ -431,7 +431,7 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
   router.action(ACTIONS.redirect, (input) => {
     const ticket = loadTicket(input.payload);
     assertReceiver(ticket, input);
-    if (ticket.state !== 'open' && ticket.state !== 'claimed') throw new UserFacingError('Ce ticket ne peut plus être redirigé.');
+    requireTransition(ticket, 'redirect');
     const options = redirectOptions(ticket);
     const elements: DialogElement[] = [];
     if (options.length > 0) elements.push({ type: 'radio', name: 'destination', label: 'Vers', options, optional: true });
@@ -453,6 +453,7 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
     if (input.cancelled) return noReply();
     const ticket = loadTicket(input.state);
     assertReceiver(ticket, input);
+    requireTransition(ticket, 'redirect');
     const person = foldText(String(input.submission.personne ?? '')).replace(/^@/, '');
     const choice = String(input.submission.destination ?? '');
     if (person) {
@@ -476,7 +477,7 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
   router.action(ACTIONS.close, (input) => {
     const ticket = loadTicket(input.payload);
     assertReceiver(ticket, input);
-    if (ticket.state === 'closed') throw new UserFacingError('Ce ticket est déjà clos.');
+    requireTransition(ticket, 'close');
     const elements: DialogElement[] = ticket.answer
       ? [
           {
@@ -529,9 +530,7 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
   router.action(ACTIONS.more, (input) => {
     const ticket = loadTicket(input.payload);
     assertAsker(ticket, input);
-    if (ticket.state === 'closed') {
-      return message('Ce ticket est clos : pour une nouvelle question, tapez `/referent` suivi de votre question.');
-    }
+    requireTransition(ticket, 'reopen');
     return openDialog(
       {
         callbackId: DIALOGS.more,

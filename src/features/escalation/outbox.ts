@@ -67,12 +67,27 @@ export class UnknownReceiverError extends Error {
   }
 }
 
+/** Delivery attempts after which a pending row is reported (readiness, admin home page). */
+export const OUTBOX_STUCK_ATTEMPTS = 5;
+
+/** The backlog in numbers, counted by SQLite (no row is read). */
+export interface OutboxStats {
+  /** Rows not delivered (nor superseded) yet. */
+  pending: number;
+  /** Among them, rows that failed at least OUTBOX_STUCK_ATTEMPTS times. */
+  stuck: number;
+  /** When the oldest pending row was enqueued, or null when nothing is pending. */
+  oldestPendingAt: Date | null;
+}
+
 export interface Outbox {
   /** Inside the caller's transaction. Ignored when the key is already there (idempotent enqueue). */
   enqueue(message: OutboxMessage, now: Date): void;
   /** Delivers what is due; concurrent calls share one run (and one more run is chained if asked meanwhile). */
   drain(now: () => Date): Promise<DrainResult>;
+  /** Every pending row, oldest first (tests, diagnostics): to count them, use `stats()`. */
   pending(): OutboxRow[];
+  stats(): OutboxStats;
   row(key: string): OutboxRow | undefined;
   /**
    * Inside the caller's transaction: marks the ticket's undelivered rows with these roles as superseded (they will
@@ -118,6 +133,10 @@ export function createOutbox(deps: {
   const undeliveredOfTicket = db.prepare('SELECT id, idempotency_key, role FROM escalation_outbox WHERE ticket_id = ? AND delivered_at IS NULL ORDER BY id');
   const undeliveredUpdatesOf = db.prepare("SELECT id FROM escalation_outbox WHERE kind = 'update' AND target = ? AND delivered_at IS NULL");
   const markFailed = db.prepare('UPDATE escalation_outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?');
+  const allPending = db.prepare('SELECT * FROM escalation_outbox WHERE delivered_at IS NULL ORDER BY id');
+  const countPending = db.prepare<[number], { pending: number; stuck: number | null; oldest: string | null }>(
+    'SELECT COUNT(*) AS pending, SUM(attempts >= ?) AS stuck, MIN(created_at) AS oldest FROM escalation_outbox WHERE delivered_at IS NULL',
+  );
   const laterUpdate = db.prepare(
     "SELECT 1 FROM escalation_outbox WHERE kind = 'update' AND target = ? AND id > ? AND delivered_at IS NULL LIMIT 1",
   );
@@ -234,7 +253,11 @@ export function createOutbox(deps: {
       return running;
     },
     pending() {
-      return db.prepare('SELECT * FROM escalation_outbox WHERE delivered_at IS NULL ORDER BY id').all() as OutboxRow[];
+      return allPending.all() as OutboxRow[];
+    },
+    stats() {
+      const row = countPending.get(OUTBOX_STUCK_ATTEMPTS) ?? { pending: 0, stuck: 0, oldest: null };
+      return { pending: row.pending, stuck: row.stuck ?? 0, oldestPendingAt: row.oldest ? new Date(row.oldest) : null };
     },
     row(key) {
       return byKey.get(key) as OutboxRow | undefined;

@@ -1,11 +1,16 @@
 /**
  * The life of a ticket: open → claimed → answered → closed, with redirection (back to open, for another receiver)
  * and reopening (the asker has another question). Pure: the store applies the result and records the event.
+ *
+ * The ONE place where the rules live, with their refusal texts: the ticket service applies `transition`, the
+ * handlers refuse a button with its reason before opening a dialog, and the cards offer only the buttons `allowed`.
  */
 
 export type TicketState = 'open' | 'claimed' | 'answered' | 'closed';
 
 export type TicketCommand = 'claim' | 'answer' | 'redirect' | 'reopen' | 'close';
+
+export const TICKET_COMMANDS: readonly TicketCommand[] = ['claim', 'answer', 'redirect', 'reopen', 'close'];
 
 export const STATE_LABELS: Readonly<Record<TicketState, string>> = {
   open: 'en attente',
@@ -16,9 +21,16 @@ export const STATE_LABELS: Readonly<Record<TicketState, string>> = {
 
 export type TransitionResult = { ok: true; to: TicketState } | { ok: false; reason: string };
 
-export function transition(ticket: { state: TicketState; claimedBy: string | null }, command: TicketCommand): TransitionResult {
+/** What `transition` needs of a ticket. */
+export type TicketStatus = { state: TicketState; claimedBy: string | null };
+
+export function transition(ticket: TicketStatus, command: TicketCommand): TransitionResult {
   const { state } = ticket;
-  if (state === 'closed') return { ok: false, reason: 'Ce ticket est déjà clos.' };
+  if (state === 'closed') {
+    // Only the asker reopens: she is told how to ask something new.
+    if (command === 'reopen') return { ok: false, reason: 'Ce ticket est clos : pour une nouvelle question, tapez `/referent` suivi de votre question.' };
+    return { ok: false, reason: 'Ce ticket est déjà clos.' };
+  }
   switch (command) {
     case 'claim':
       if (state === 'open') return { ok: true, to: 'claimed' };
@@ -35,4 +47,9 @@ export function transition(ticket: { state: TicketState; claimedBy: string | nul
     case 'close':
       return { ok: true, to: 'closed' };
   }
+}
+
+/** Whether the command applies to the ticket now (which buttons a card offers). */
+export function allowed(ticket: TicketStatus, command: TicketCommand): boolean {
+  return transition(ticket, command).ok;
 }

@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Database, Migration } from '../../storage/database.js';
 import type { Receiver } from './directory.js';
 import type { Profile, ReceiverKind } from './routing.js';
@@ -268,45 +269,158 @@ export type TicketChanges = Partial<{
   closedAt: Date | null;
 }>;
 
+interface ProfileRow {
+  user_id: string;
+  username: string;
+  training_body_id: string;
+  cohort_id: string | null;
+  updated_at: string;
+}
+
+interface RequestRow {
+  id: number;
+  user_id: string;
+  question: string;
+  question_id: number | null;
+  topic: string | null;
+  route: string | null;
+  candidates: string;
+  ticket_id: number | null;
+  created_at: string;
+}
+
+interface EventRow {
+  at: string;
+  actor_id: string | null;
+  actor_username: string | null;
+  event: string;
+  from_state: string | null;
+  to_state: string | null;
+  detail: string | null;
+}
+
+/** Ticket fields → columns, in the order `updateTicket` writes them (its statement cache is keyed by this order). */
+const TICKET_COLUMNS: readonly [keyof TicketChanges, string][] = [
+  ['state', 'state'],
+  ['claimedBy', 'claimed_by'],
+  ['answer', 'answer'],
+  ['answeredBy', 'answered_by'],
+  ['helped', 'helped'],
+  ['receiverKind', 'receiver_kind'],
+  ['receiver', 'receiver'],
+  ['receiverChannelId', 'receiver_channel_id'],
+  ['fallbackChannelId', 'fallback_channel_id'],
+  ['cardKey', 'card_key'],
+  ['remindAt', 'remind_at'],
+  ['fallbackAt', 'fallback_at'],
+  ['remindedAt', 'reminded_at'],
+  ['fallbackSentAt', 'fallback_sent_at'],
+  ['closedAt', 'closed_at'],
+];
+
+/** The SQL value(s) of one change: a receiver is two columns. */
+function columnValues(field: keyof TicketChanges, column: string, value: unknown): [string, unknown][] {
+  if (field === 'receiver') {
+    const receiver = value as Receiver;
+    return [
+      ['receiver_type', 'user' in receiver ? 'user' : 'channel'],
+      ['receiver_name', 'user' in receiver ? receiver.user : receiver.channel],
+    ];
+  }
+  if (field === 'helped') return [[column, value === null ? null : value ? 1 : 0]];
+  return [[column, value instanceof Date ? value.toISOString() : value]];
+}
+
+/** Statements are prepared once, here (the tables exist: migrations run before the features are registered). */
 export function createEscalationStore(db: Database) {
   const iso = (date: Date) => date.toISOString();
 
+  const selectProfile = db.prepare<[string], ProfileRow>('SELECT * FROM escalation_profiles WHERE user_id = ?');
+  const upsertProfile = db.prepare(
+    `INSERT INTO escalation_profiles (user_id, username, training_body_id, cohort_id, updated_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (user_id) DO UPDATE SET username = excluded.username, training_body_id = excluded.training_body_id,
+       cohort_id = excluded.cohort_id, updated_at = excluded.updated_at`,
+  );
+  const insertRequest = db.prepare(
+    'INSERT INTO escalation_requests (user_id, question, question_id, topic, route, candidates, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const selectRequest = db.prepare<[number], RequestRow>('SELECT * FROM escalation_requests WHERE id = ?');
+  const useRequest = db.prepare('UPDATE escalation_requests SET ticket_id = ? WHERE id = ?');
+  const deleteRequestById = db.prepare('DELETE FROM escalation_requests WHERE id = ?');
+  const insertTicket = db.prepare(
+    `INSERT INTO escalation_tickets (asker_id, asker_username, question, question_id, topic, route, candidates,
+       training_body_id, cohort_id, receiver_kind, receiver_type, receiver_name, card_key, state, remind_at, fallback_at,
+       created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 'open', ?, ?, ?, ?)`,
+  );
+  const setCardKey = db.prepare('UPDATE escalation_tickets SET card_key = ? WHERE id = ?');
+  const selectTicket = db.prepare<[number], TicketRow>('SELECT * FROM escalation_tickets WHERE id = ?');
+  const setReceiverChannelByCard = db.prepare('UPDATE escalation_tickets SET receiver_channel_id = ? WHERE card_key = ?');
+  const setFallbackChannelById = db.prepare('UPDATE escalation_tickets SET fallback_channel_id = ? WHERE id = ?');
+  const insertEvent = db.prepare(
+    'INSERT INTO escalation_ticket_events (ticket_id, at, actor_id, actor_username, event, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const selectEvents = db.prepare<[number], EventRow>('SELECT * FROM escalation_ticket_events WHERE ticket_id = ? ORDER BY id');
+  const selectDue = db.prepare<[string, string], TicketRow>(
+    `SELECT * FROM escalation_tickets WHERE state = 'open'
+       AND ((reminded_at IS NULL AND remind_at <= ?) OR (fallback_sent_at IS NULL AND fallback_at <= ?)) ORDER BY id`,
+  );
+  const selectOpen = db.prepare<[], TicketRow>("SELECT * FROM escalation_tickets WHERE state != 'closed' ORDER BY created_at");
+  const selectAll = db.prepare<[], TicketRow>('SELECT * FROM escalation_tickets ORDER BY id');
+  const selectOfAsker = db.prepare<[string], TicketRow>('SELECT * FROM escalation_tickets WHERE asker_id = ? ORDER BY id');
+  const eraseProfile = db.prepare('DELETE FROM escalation_profiles WHERE user_id = ?');
+  const eraseUndeliveredTo = db.prepare('DELETE FROM escalation_outbox WHERE delivered_at IS NULL AND target = ?');
+  const eraseRequests = db.prepare('DELETE FROM escalation_requests WHERE user_id = ?');
+  const anonymizeTickets = db.prepare('UPDATE escalation_tickets SET asker_id = ?, asker_username = ? WHERE asker_id = ?');
+  const anonymizeEvents = db.prepare('UPDATE escalation_ticket_events SET actor_id = NULL, actor_username = ? WHERE actor_id = ?');
+  const purgeRequests = db.prepare('DELETE FROM escalation_requests WHERE created_at < ?');
+  const purgeTickets = db.prepare("DELETE FROM escalation_tickets WHERE state = 'closed' AND closed_at < ?");
+  const purgeOrphanOutbox = db.prepare(
+    'DELETE FROM escalation_outbox WHERE ticket_id IS NOT NULL AND ticket_id NOT IN (SELECT id FROM escalation_tickets)',
+  );
+  /** updateTicket's statements, by column list: a handful of shapes (one per kind of change), prepared once each. */
+  const updateStatements = new Map<string, Statement<unknown[]>>();
+  const updateStatement = (columns: readonly string[]) => {
+    const key = columns.join(',');
+    let statement = updateStatements.get(key);
+    if (!statement) {
+      statement = db.prepare<unknown[]>(`UPDATE escalation_tickets SET ${columns.map((column) => `${column} = ?`).join(', ')} WHERE id = ?`);
+      updateStatements.set(key, statement);
+    }
+    return statement;
+  };
+
   const store = {
-    db,
     transaction<T>(work: () => T): T {
       return db.transaction(work)();
     },
 
     // ---------------------------------------------------------------- profiles
     getProfile(userId: string): StoredProfile | undefined {
-      const row = db.prepare('SELECT * FROM escalation_profiles WHERE user_id = ?').get(userId) as
-        | { user_id: string; username: string; training_body_id: string; cohort_id: string | null; updated_at: string }
-        | undefined;
+      const row = selectProfile.get(userId);
       return row
         ? { userId: row.user_id, username: row.username, trainingBodyId: row.training_body_id, cohortId: row.cohort_id, updatedAt: new Date(row.updated_at) }
         : undefined;
     },
     saveProfile(userId: string, username: string, profile: Profile, now: Date): void {
-      db.prepare(
-        `INSERT INTO escalation_profiles (user_id, username, training_body_id, cohort_id, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (user_id) DO UPDATE SET username = excluded.username, training_body_id = excluded.training_body_id,
-           cohort_id = excluded.cohort_id, updated_at = excluded.updated_at`,
-      ).run(userId, username, profile.trainingBodyId, profile.cohortId, iso(now));
+      upsertProfile.run(userId, username, profile.trainingBodyId, profile.cohortId, iso(now));
     },
 
     // ---------------------------------------------------------------- requests (before confirmation)
     createRequest(request: Omit<EscalationRequest, 'id' | 'ticketId' | 'createdAt'>, now: Date): number {
-      const result = db
-        .prepare(
-          'INSERT INTO escalation_requests (user_id, question, question_id, topic, route, candidates, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        )
-        .run(request.userId, request.question, request.questionId, request.topic, request.route, JSON.stringify(request.candidates), iso(now));
+      const result = insertRequest.run(
+        request.userId,
+        request.question,
+        request.questionId,
+        request.topic,
+        request.route,
+        JSON.stringify(request.candidates),
+        iso(now),
+      );
       return Number(result.lastInsertRowid);
     },
     getRequest(id: number): EscalationRequest | undefined {
-      const row = db.prepare('SELECT * FROM escalation_requests WHERE id = ?').get(id) as
-        | { id: number; user_id: string; question: string; question_id: number | null; topic: string | null; route: string | null; candidates: string; ticket_id: number | null; created_at: string }
-        | undefined;
+      const row = selectRequest.get(id);
       return row
         ? {
             id: row.id,
@@ -322,100 +436,68 @@ export function createEscalationStore(db: Database) {
         : undefined;
     },
     markRequestUsed(id: number, ticketId: number): void {
-      db.prepare('UPDATE escalation_requests SET ticket_id = ? WHERE id = ?').run(ticketId, id);
+      useRequest.run(ticketId, id);
     },
     deleteRequest(id: number): void {
-      db.prepare('DELETE FROM escalation_requests WHERE id = ?').run(id);
+      deleteRequestById.run(id);
     },
 
     // ---------------------------------------------------------------- tickets
     createTicket(ticket: NewTicket, actor: Actor, now: Date): Ticket {
       const receiverType = 'user' in ticket.receiver ? 'user' : 'channel';
       const receiverName = 'user' in ticket.receiver ? ticket.receiver.user : ticket.receiver.channel;
-      const result = db
-        .prepare(
-          `INSERT INTO escalation_tickets (asker_id, asker_username, question, question_id, topic, route, candidates,
-             training_body_id, cohort_id, receiver_kind, receiver_type, receiver_name, card_key, state, remind_at, fallback_at,
-             created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 'open', ?, ?, ?, ?)`,
-        )
-        .run(
-          ticket.askerId,
-          ticket.askerUsername,
-          ticket.question,
-          ticket.questionId,
-          ticket.topic,
-          ticket.route,
-          JSON.stringify(ticket.candidates),
-          ticket.profile?.trainingBodyId ?? null,
-          ticket.profile?.cohortId ?? null,
-          ticket.receiverKind,
-          receiverType,
-          receiverName,
-          iso(ticket.remindAt),
-          iso(ticket.fallbackAt),
-          iso(now),
-          iso(now),
-        );
+      const result = insertTicket.run(
+        ticket.askerId,
+        ticket.askerUsername,
+        ticket.question,
+        ticket.questionId,
+        ticket.topic,
+        ticket.route,
+        JSON.stringify(ticket.candidates),
+        ticket.profile?.trainingBodyId ?? null,
+        ticket.profile?.cohortId ?? null,
+        ticket.receiverKind,
+        receiverType,
+        receiverName,
+        iso(ticket.remindAt),
+        iso(ticket.fallbackAt),
+        iso(now),
+        iso(now),
+      );
       const id = Number(result.lastInsertRowid);
-      db.prepare('UPDATE escalation_tickets SET card_key = ? WHERE id = ?').run(`ticket-${id}-card-1`, id);
+      setCardKey.run(`ticket-${id}-card-1`, id);
       store.addEvent(id, actor, 'created', null, 'open', receiverName, now);
       return store.getTicket(id) as Ticket;
     },
     getTicket(id: number): Ticket | undefined {
-      const row = db.prepare('SELECT * FROM escalation_tickets WHERE id = ?').get(id) as TicketRow | undefined;
+      const row = selectTicket.get(id);
       return row ? toTicket(row) : undefined;
     },
     updateTicket(id: number, changes: TicketChanges, now: Date): void {
-      const columns: string[] = ['updated_at = ?'];
+      const columns: string[] = ['updated_at'];
       const values: unknown[] = [iso(now)];
-      const set = (column: string, value: unknown) => {
-        columns.push(`${column} = ?`);
-        values.push(value instanceof Date ? iso(value) : value);
-      };
-      if (changes.state !== undefined) set('state', changes.state);
-      if (changes.claimedBy !== undefined) set('claimed_by', changes.claimedBy);
-      if (changes.answer !== undefined) set('answer', changes.answer);
-      if (changes.answeredBy !== undefined) set('answered_by', changes.answeredBy);
-      if (changes.helped !== undefined) set('helped', changes.helped === null ? null : changes.helped ? 1 : 0);
-      if (changes.receiverKind !== undefined) set('receiver_kind', changes.receiverKind);
-      if (changes.receiver !== undefined) {
-        set('receiver_type', 'user' in changes.receiver ? 'user' : 'channel');
-        set('receiver_name', 'user' in changes.receiver ? changes.receiver.user : changes.receiver.channel);
+      for (const [field, column] of TICKET_COLUMNS) {
+        const value = changes[field];
+        if (value === undefined) continue;
+        for (const [name, sqlValue] of columnValues(field, column, value)) {
+          columns.push(name);
+          values.push(sqlValue);
+        }
       }
-      if (changes.receiverChannelId !== undefined) set('receiver_channel_id', changes.receiverChannelId);
-      if (changes.fallbackChannelId !== undefined) set('fallback_channel_id', changes.fallbackChannelId);
-      if (changes.cardKey !== undefined) set('card_key', changes.cardKey);
-      if (changes.remindAt !== undefined) set('remind_at', changes.remindAt);
-      if (changes.fallbackAt !== undefined) set('fallback_at', changes.fallbackAt);
-      if (changes.remindedAt !== undefined) set('reminded_at', changes.remindedAt);
-      if (changes.fallbackSentAt !== undefined) set('fallback_sent_at', changes.fallbackSentAt);
-      if (changes.closedAt !== undefined) set('closed_at', changes.closedAt);
-      db.prepare(`UPDATE escalation_tickets SET ${columns.join(', ')} WHERE id = ?`).run(...values, id);
+      updateStatement(columns).run(...values, id);
     },
     setReceiverChannel(cardKey: string, channelId: string): void {
-      db.prepare('UPDATE escalation_tickets SET receiver_channel_id = ? WHERE card_key = ?').run(channelId, cardKey);
+      setReceiverChannelByCard.run(channelId, cardKey);
     },
     setFallbackChannel(ticketId: number, channelId: string): void {
-      db.prepare('UPDATE escalation_tickets SET fallback_channel_id = ? WHERE id = ?').run(channelId, ticketId);
+      setFallbackChannelById.run(channelId, ticketId);
     },
     addEvent(ticketId: number, actor: Actor, event: string, from: string | null, to: string | null, detail: string | null, now: Date): number {
-      const result = db.prepare(
-        'INSERT INTO escalation_ticket_events (ticket_id, at, actor_id, actor_username, event, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ).run(ticketId, iso(now), actor.id, actor.username, event, from, to, detail);
+      const result = insertEvent.run(ticketId, iso(now), actor.id, actor.username, event, from, to, detail);
       return Number(result.lastInsertRowid);
     },
     events(ticketId: number): TicketEvent[] {
-      const rows = db.prepare('SELECT * FROM escalation_ticket_events WHERE ticket_id = ? ORDER BY id').all(ticketId) as {
-        at: string;
-        actor_id: string | null;
-        actor_username: string | null;
-        event: string;
-        from_state: string | null;
-        to_state: string | null;
-        detail: string | null;
-      }[];
-      return rows.map((row) => ({
+      return selectEvents.all(ticketId).map((row) => ({
         at: new Date(row.at),
         actorId: row.actor_id,
         actorUsername: row.actor_username,
@@ -427,38 +509,34 @@ export function createEscalationStore(db: Database) {
     },
     /** Open tickets whose reminder or fallback is due. */
     dueForFollowUp(now: Date): Ticket[] {
-      const rows = db
-        .prepare(
-          `SELECT * FROM escalation_tickets WHERE state = 'open'
-             AND ((reminded_at IS NULL AND remind_at <= ?) OR (fallback_sent_at IS NULL AND fallback_at <= ?)) ORDER BY id`,
-        )
-        .all(iso(now), iso(now)) as TicketRow[];
-      return rows.map(toTicket);
+      return selectDue.all(iso(now), iso(now)).map(toTicket);
     },
     openTickets(): Ticket[] {
-      return (db.prepare("SELECT * FROM escalation_tickets WHERE state != 'closed' ORDER BY created_at").all() as TicketRow[]).map(toTicket);
+      return selectOpen.all().map(toTicket);
+    },
+    /** Every ticket, by id (the admin export): one query. */
+    allTickets(): Ticket[] {
+      return selectAll.all().map(toTicket);
     },
     ticketsOf(userId: string): Ticket[] {
-      return (db.prepare('SELECT * FROM escalation_tickets WHERE asker_id = ? ORDER BY id').all(userId) as TicketRow[]).map(toTicket);
+      return selectOfAsker.all(userId).map(toTicket);
     },
 
     // ---------------------------------------------------------------- personal data
     eraseUser(userId: string): number {
-      const profiles = db.prepare('DELETE FROM escalation_profiles WHERE user_id = ?').run(userId).changes;
+      const profiles = eraseProfile.run(userId).changes;
       // Messages not yet delivered to her would carry her question: they go too.
-      db.prepare('DELETE FROM escalation_outbox WHERE delivered_at IS NULL AND target = ?').run(`id:${userId}`);
-      const requests = db.prepare('DELETE FROM escalation_requests WHERE user_id = ?').run(userId).changes;
-      const tickets = db
-        .prepare('UPDATE escalation_tickets SET asker_id = ?, asker_username = ? WHERE asker_id = ?')
-        .run(ERASED_ASKER, ERASED_ASKER, userId).changes;
-      db.prepare('UPDATE escalation_ticket_events SET actor_id = NULL, actor_username = ? WHERE actor_id = ?').run(ERASED_ASKER, userId);
+      eraseUndeliveredTo.run(`id:${userId}`);
+      const requests = eraseRequests.run(userId).changes;
+      const tickets = anonymizeTickets.run(ERASED_ASKER, ERASED_ASKER, userId).changes;
+      anonymizeEvents.run(ERASED_ASKER, userId);
       return profiles + requests + tickets;
     },
     purgeOlderThan(cutoff: Date): number {
-      const requests = db.prepare('DELETE FROM escalation_requests WHERE created_at < ?').run(iso(cutoff)).changes;
-      const tickets = db.prepare("DELETE FROM escalation_tickets WHERE state = 'closed' AND closed_at < ?").run(iso(cutoff)).changes;
+      const requests = purgeRequests.run(iso(cutoff)).changes;
+      const tickets = purgeTickets.run(iso(cutoff)).changes;
       // Only the rows of tickets gone (closed and purged): an open ticket's old card row is what its updates need.
-      db.prepare('DELETE FROM escalation_outbox WHERE ticket_id IS NOT NULL AND ticket_id NOT IN (SELECT id FROM escalation_tickets)').run();
+      purgeOrphanOutbox.run();
       return requests + tickets;
     },
   };

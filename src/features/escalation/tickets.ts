@@ -19,7 +19,7 @@ import {
 } from './cards.js';
 import type { Outbox, OutboxRole } from './outbox.js';
 import { describeReceiver, receiverAfterA, type Profile } from './routing.js';
-import { transition, type TicketCommand } from './state-machine.js';
+import { transition, type TicketCommand, type TicketState, type TicketStatus } from './state-machine.js';
 import { isAskerErased, type Actor, type EscalationRequest, type EscalationStore, type Ticket, type TicketChanges } from './store.js';
 import { addWorkingTime } from './working-time.js';
 
@@ -57,6 +57,13 @@ const EVENT_OF: Readonly<Record<TicketCommand, string>> = {
   reopen: 'reopened',
   close: 'closed',
 };
+
+/** The state the command leads to, or the state machine's refusal as a UserFacingError (its text, said once). */
+export function requireTransition(ticket: TicketStatus, command: TicketCommand): TicketState {
+  const result = transition(ticket, command);
+  if (!result.ok) throw new UserFacingError(result.reason);
+  return result.to;
+}
 
 export function createTicketService(deps: TicketServiceDeps) {
   const { store, outbox } = deps;
@@ -102,10 +109,9 @@ export function createTicketService(deps: TicketServiceDeps) {
   /** Applies a state command: checks it, saves the changes and the event; returns the new ticket and the event id. */
   function apply(id: number, command: TicketCommand, actor: Actor, changes: TicketChanges, detail: string | null, now: Date): { ticket: Ticket; eventId: number } {
     const before = load(id);
-    const result = transition(before, command);
-    if (!result.ok) throw new UserFacingError(result.reason);
-    store.updateTicket(id, { ...changes, state: result.to }, now);
-    const eventId = store.addEvent(id, actor, EVENT_OF[command], before.state, result.to, detail, now);
+    const to = requireTransition(before, command);
+    store.updateTicket(id, { ...changes, state: to }, now);
+    const eventId = store.addEvent(id, actor, EVENT_OF[command], before.state, to, detail, now);
     return { ticket: load(id), eventId };
   }
 
@@ -184,6 +190,8 @@ export function createTicketService(deps: TicketServiceDeps) {
     redirect(id: number, actor: Actor & { username: string }, destination: Destination, now: Date): Ticket {
       return committed(() => {
         const before = load(id);
+        // A closed or answered ticket is refused for that, whatever the destination.
+        requireTransition(before, 'redirect');
         const same = targetOf(before.receiver) === targetOf(destination.receiver);
         if (same) throw new UserFacingError(`Ce ticket est déjà adressé ${receiverAfterA(destination.receiver)}.`);
         const events = store.events(id).filter((event) => event.event === 'redirected').length;

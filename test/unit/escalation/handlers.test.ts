@@ -257,6 +257,34 @@ describe('escalation: the ticket’s life', () => {
     expect(asMessage(await h.click(CAMILLE, 'escalation.claim', { t: id })).text).toContain('Vous avez pris');
   });
 
+  it('refuses a button with the state machine’s own reason, before any dialog opens', async () => {
+    const h = createHarness();
+    await withProfile(h);
+    const id = await askAndConfirm(h, 'Quand vais-je recevoir ma convocation au CCP1 ?');
+    await h.submit(BOB, 'escalation.answer', { t: id }, { reponse: 'Par courriel, trois semaines avant.' }, SUPPORT_NORD);
+    await settle(h);
+    // Answered: no redirection (same text as the service's), no claim.
+    expect(await h.click(BOB, 'escalation.redirect', { t: id }, SUPPORT_NORD)).toMatchObject({
+      type: 'message',
+      text: 'Ce ticket a déjà reçu une réponse : clôturez-le plutôt que de le rediriger.',
+    });
+    expect(asMessage(await h.click(BOB, 'escalation.claim', { t: id }, SUPPORT_NORD)).text).toBe('Ce ticket a déjà reçu une réponse.');
+    // Reopened: a second « J'ai encore une question » is refused at the click, not after the dialog.
+    await h.submit(ALICE, 'escalation.more', { t: id }, { question: 'Et pour le CCP2 ?' });
+    expect(await h.click(ALICE, 'escalation.more', { t: id })).toMatchObject({ type: 'message', text: 'Votre question est déjà en cours de traitement.' });
+
+    await h.submit(BOB, 'escalation.close', { t: id }, {}, SUPPORT_NORD);
+    for (const action of ['escalation.answer', 'escalation.redirect', 'escalation.close']) {
+      expect(await h.click(BOB, action, { t: id }, SUPPORT_NORD)).toMatchObject({ type: 'message', text: 'Ce ticket est déjà clos.' });
+    }
+    // A redirect dialog submitted after the close is refused before anything is looked up.
+    expect(asMessage(await h.submit(BOB, 'escalation.redirect', { t: id }, { personne: 'camille' }, SUPPORT_NORD)).text).toBe('Ce ticket est déjà clos.');
+    expect(asMessage(await h.click(ALICE, 'escalation.more', { t: id })).text).toBe(
+      'Ce ticket est clos : pour une nouvelle question, tapez `/referent` suivi de votre question.',
+    );
+    expect(h.escalation.store.getTicket(id)!.state).toBe('closed');
+  });
+
   it('lets an admin act on any ticket', async () => {
     const h = createHarness();
     await withProfile(h);
@@ -331,6 +359,33 @@ describe('escalation: admin', () => {
     expect(overview.text).toContain('#1 · en attente · depuis 1 j 2 h');
     expect(overview.text).toContain('« mot de passe pix perdu » — 3 fois');
     expect(overview.text).toContain('`delai-six-mois` : 75 % utile');
+  });
+
+  it('counts the delivery backlog on the home page, with the age of the oldest message', async () => {
+    const h = createHarness();
+    expect((await h.say(ADMIN, 'certif-admin', '')).text).not.toContain('en attente de livraison');
+    // Enqueued without a drain: it waits.
+    h.escalation.outbox.enqueue({ kind: 'direct', target: 'id:user-alice', message: { text: 'Bonjour' }, key: 'k-1', ticketId: null, role: 'notice' }, h.clock.now());
+    h.clock.advance(3 * 3_600_000);
+    h.escalation.outbox.enqueue({ kind: 'direct', target: 'id:user-alice', message: { text: 'Re' }, key: 'k-2', ticketId: null, role: 'notice' }, h.clock.now());
+    expect((await h.say(ADMIN, 'certif-admin', '')).text).toContain(
+      '⚠️ 2 message(s) de ticket en attente de livraison à Mattermost (le plus ancien depuis 3 h).',
+    );
+  });
+
+  it('exports every ticket, in id order, with one query', async () => {
+    const h = createHarness();
+    await withProfile(h);
+    const first = await askAndConfirm(h, 'Quand vais-je recevoir ma convocation au CCP1 ?');
+    const second = await askAndConfirm(h, 'Comment se passe le jury du CCP1 ?');
+    await h.submit(BOB, 'escalation.close', { t: first }, {}, SUPPORT_NORD);
+    expect(h.escalation.store.allTickets().map((ticket) => [ticket.id, ticket.state])).toEqual([
+      [first, 'closed'],
+      [second, 'open'],
+    ]);
+    await h.say(ADMIN, 'certif-admin', 'export tickets');
+    const csv = String(h.notifier.posts.at(-1)!.message.file?.content).trimEnd().split('\r\n');
+    expect(csv.slice(1).map((line) => line.split(',').slice(0, 2).join(','))).toEqual([`${first},closed`, `${second},open`]);
   });
 
   it('exports CSV in a DM and reloads the directory', async () => {

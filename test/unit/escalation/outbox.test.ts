@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DeliveryOptions, Notifier } from '../../../src/core/notifier.js';
-import { backoffMs, createOutbox } from '../../../src/features/escalation/outbox.js';
+import { backoffMs, createOutbox, OUTBOX_MAX_DELAY_MS, OUTBOX_STUCK_ATTEMPTS } from '../../../src/features/escalation/outbox.js';
 import { ESCALATION_MIGRATIONS } from '../../../src/features/escalation/store.js';
 import { createSilentLogger } from '../../../src/logger.js';
 import { openDatabase } from '../../../src/storage/database.js';
@@ -74,6 +74,29 @@ describe('escalation outbox', () => {
     await outbox.drain(at(60_000));
     expect(notifier.posts).toHaveLength(1);
     expect(state.keys).toEqual(['card-1', 'card-1', 'card-1']);
+  });
+
+  it('counts the backlog without reading it: pending, stuck after OUTBOX_STUCK_ATTEMPTS failures, oldest', async () => {
+    const { outbox, state } = setup();
+    expect(outbox.stats()).toEqual({ pending: 0, stuck: 0, oldestPendingAt: null });
+    state.down = true;
+    outbox.enqueue({ kind: 'channel', target: 'channel:support', message: { text: 'carte' }, key: 'card-1', ticketId: 1, role: 'card' }, T0);
+    outbox.enqueue({ kind: 'direct', target: 'id:u1', message: { text: 'avis' }, key: 'notice-1', ticketId: 1, role: 'notice' }, at(60_000)());
+    outbox.enqueue({ kind: 'direct', target: 'id:u2', message: { text: 'autre' }, key: 'notice-2', ticketId: 2, role: 'notice' }, at(60_000)());
+    // notice-2 is superseded (it leaves the backlog); card-1 and notice-1 fail until card-1 is stuck.
+    outbox.supersede(2, ['notice'], 'annulé : ticket clos', T0);
+    let now = 60_000;
+    for (let attempt = 1; attempt < OUTBOX_STUCK_ATTEMPTS; attempt += 1) {
+      await outbox.drain(at(now));
+      now += OUTBOX_MAX_DELAY_MS;
+    }
+    expect(outbox.stats()).toEqual({ pending: 2, stuck: 0, oldestPendingAt: T0 });
+    await outbox.drain(at(now));
+    expect(outbox.row('card-1')!.attempts).toBe(OUTBOX_STUCK_ATTEMPTS);
+    expect(outbox.stats()).toEqual({ pending: 2, stuck: 2, oldestPendingAt: T0 });
+    state.down = false;
+    await outbox.drain(at(now + OUTBOX_MAX_DELAY_MS));
+    expect(outbox.stats()).toEqual({ pending: 0, stuck: 0, oldestPendingAt: null });
   });
 
   it('ignores a second enqueue with the same key', async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { transition, type TicketCommand, type TicketState } from '../../../src/features/escalation/state-machine.js';
+import { ACTIONS, ticketCard } from '../../../src/features/escalation/cards.js';
+import { allowed, TICKET_COMMANDS, transition, type TicketCommand, type TicketState } from '../../../src/features/escalation/state-machine.js';
+import type { Ticket } from '../../../src/features/escalation/store.js';
 
 const from = (state: TicketState, claimedBy: string | null = null) => ({ state, claimedBy });
 
@@ -31,7 +33,78 @@ describe('ticket state machine', () => {
     expect(transition(from('open'), 'reopen').ok).toBe(false);
   });
 
-  it.each<TicketCommand>(['claim', 'answer', 'redirect', 'reopen', 'close'])('refuses %s on a closed ticket', (command) => {
-    expect(transition(from('closed', 'bob'), command)).toEqual({ ok: false, reason: 'Ce ticket est déjà clos.' });
+  it.each<[TicketCommand, string]>([
+    ['claim', 'Ce ticket est déjà clos.'],
+    ['answer', 'Ce ticket est déjà clos.'],
+    ['redirect', 'Ce ticket est déjà clos.'],
+    // The asker reopens: she is told how to ask something new.
+    ['reopen', 'Ce ticket est clos : pour une nouvelle question, tapez `/referent` suivi de votre question.'],
+    ['close', 'Ce ticket est déjà clos.'],
+  ])('refuses %s on a closed ticket', (command, reason) => {
+    expect(transition(from('closed', 'bob'), command)).toEqual({ ok: false, reason });
+  });
+
+  it('says which commands each state allows, from transition alone', () => {
+    const table = Object.fromEntries(
+      (['open', 'claimed', 'answered', 'closed'] as const).map((state) => [state, TICKET_COMMANDS.filter((command) => allowed(from(state, 'bob'), command))]),
+    );
+    expect(table).toEqual({
+      open: ['claim', 'answer', 'redirect', 'close'],
+      claimed: ['answer', 'redirect', 'close'],
+      answered: ['answer', 'reopen', 'close'],
+      closed: [],
+    });
+  });
+});
+
+describe('ticket card buttons', () => {
+  const ticket = (state: TicketState): Ticket => ({
+    id: 7,
+    askerId: 'user-alice',
+    askerUsername: 'alice',
+    question: 'Quand vais-je recevoir ma convocation ?',
+    questionId: null,
+    topic: null,
+    route: null,
+    candidates: [],
+    trainingBodyId: null,
+    cohortId: null,
+    receiverKind: 'organisme',
+    receiver: { channel: 'support-nord' },
+    receiverChannelId: null,
+    fallbackChannelId: null,
+    cardKey: 'ticket-7-card-1',
+    state,
+    claimedBy: state === 'open' ? null : 'bob',
+    answer: state === 'answered' || state === 'closed' ? 'Par courriel.' : null,
+    answeredBy: state === 'answered' || state === 'closed' ? 'bob' : null,
+    helped: null,
+    remindAt: new Date('2026-11-24T09:00:00Z'),
+    fallbackAt: new Date('2026-11-25T09:00:00Z'),
+    remindedAt: null,
+    fallbackSentAt: null,
+    createdAt: new Date('2026-11-23T09:00:00Z'),
+    updatedAt: new Date('2026-11-23T09:00:00Z'),
+    closedAt: state === 'closed' ? new Date('2026-11-23T10:00:00Z') : null,
+  });
+  const ACTION_OF: Partial<Record<TicketCommand, string>> = {
+    claim: ACTIONS.claim,
+    answer: ACTIONS.answer,
+    redirect: ACTIONS.redirect,
+    close: ACTIONS.close,
+  };
+
+  it.each<TicketState>(['open', 'claimed', 'answered', 'closed'])('offers on a %s ticket exactly the receiver commands the state machine allows', (state) => {
+    const card = ticketCard(ticket(state), { directory: undefined });
+    const expected = TICKET_COMMANDS.filter((command) => command !== 'reopen' && allowed(ticket(state), command)).map((command) => ACTION_OF[command]);
+    expect((card.buttons ?? []).map((button) => button.action)).toEqual(expected);
+  });
+
+  it('keeps the labels of each state', () => {
+    const labels = (state: TicketState) => (ticketCard(ticket(state), { directory: undefined }).buttons ?? []).map((button) => button.label);
+    expect(labels('open')).toEqual(['Je prends', 'Répondre', 'Rediriger', 'Clore']);
+    expect(labels('claimed')).toEqual(['Répondre', 'Rediriger', 'Clore']);
+    expect(labels('answered')).toEqual(['Compléter la réponse', 'Clore']);
+    expect(labels('closed')).toEqual([]);
   });
 });
