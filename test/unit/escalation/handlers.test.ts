@@ -3,28 +3,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Conversation } from '../../../src/core/incoming.js';
 import { ESCALATE_ACTION, type LoggedQuestion } from '../../../src/features/ports.js';
-import { ADMIN, ALICE, CAMILLE, DOMINIQUE, EVE, asMessage, createFakeFaq, createHarness, settle, type Harness } from './harness.js';
+import { ADMIN, ALICE, CAMILLE, DOMINIQUE, EVE, askAndConfirm, asMessage, createFakeFaq, createHarness, settle, withProfile, type Harness } from './harness.js';
 
 const inChannel = (channelId: string): Conversation => ({ channelId, kind: 'channel' });
 const SUPPORT_NORD = inChannel('support-nord');
 const BOB = { id: 'user-bob', username: 'bob' };
 
-async function withProfile(h: Harness, text = 'organisme Nord cohorte Nord mars 2026') {
-  const reply = await h.say(ALICE, 'certif', `profil ${text}`);
-  return reply;
-}
 
-/** Asks with /referent and confirms the first proposal; returns the ticket id. */
-async function askAndConfirm(h: Harness, question: string): Promise<number> {
-  const confirmation = await h.say(ALICE, 'referent', question);
-  const button = confirmation.buttons?.find((b) => b.action === 'escalation.confirm');
-  if (!button) throw new Error(`no confirmation: ${confirmation.text}`);
-  const done = asMessage(await h.click(ALICE, button.action, { ...button.payload }));
-  const id = /#(\d+)/.exec(done.text)?.[1];
-  if (!id) throw new Error(done.text);
-  await settle(h);
-  return Number(id);
-}
 
 describe('escalation: asking', () => {
   it('asks for the profile first, then proposes the receiver with the reason and gives a ticket number', async () => {

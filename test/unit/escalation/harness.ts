@@ -94,3 +94,20 @@ export function createHarness(options: { faq?: FaqPort; notifier?: Notifier & { 
 export async function settle(harness: Harness): Promise<void> {
   await harness.escalation.outbox.drain(() => harness.clock.now());
 }
+
+/** `/certif profil …` for the asker (default: the Nord training body and cohort). */
+export async function withProfile(h: Harness, text = 'organisme Nord cohorte Nord mars 2026'): Promise<MessageReply> {
+  return asMessage(await h.say(ALICE, 'certif', `profil ${text}`));
+}
+
+/** Asks with /referent and confirms the first proposal; returns the ticket id. */
+export async function askAndConfirm(h: Harness, question: string): Promise<number> {
+  const confirmation = await h.say(ALICE, 'referent', question);
+  const button = confirmation.buttons?.find((b) => b.action === 'escalation.confirm');
+  if (!button) throw new Error(`no confirmation: ${confirmation.text}`);
+  const done = asMessage(await h.click(ALICE, button.action, { ...button.payload }));
+  const id = /#(\d+)/.exec(done.text)?.[1];
+  if (!id) throw new Error(done.text);
+  await settle(h);
+  return Number(id);
+}

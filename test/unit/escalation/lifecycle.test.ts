@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Conversation } from '../../../src/core/incoming.js';
 import type { Notifier } from '../../../src/core/notifier.js';
 import { createRecordingNotifier } from '../../support/recording-notifier.js';
-import { ADMIN, ALICE, CAMILLE, DOMINIQUE, EVE, asMessage, createHarness, settle, type Harness } from './harness.js';
+import { ADMIN, ALICE, CAMILLE, DOMINIQUE, EVE, askAndConfirm, asMessage, createHarness, settle, withProfile, type Harness } from './harness.js';
 
 /**
  * What happens to the messages still waiting in the outbox when a ticket moves on (redirect, close), after the asker's
@@ -29,21 +29,7 @@ function createPartialNotifier(unreachable: string[]) {
   return { notifier, down };
 }
 
-async function withProfile(h: Harness): Promise<void> {
-  await h.say(ALICE, 'certif', 'profil organisme Nord cohorte Nord mars 2026');
-}
 
-/** Asks with /referent and confirms the first proposal; returns the ticket id. */
-async function askAndConfirm(h: Harness, question: string): Promise<number> {
-  const confirmation = await h.say(ALICE, 'referent', question);
-  const button = confirmation.buttons?.find((b) => b.action === 'escalation.confirm');
-  if (!button) throw new Error(`no confirmation: ${confirmation.text}`);
-  const done = asMessage(await h.click(ALICE, button.action, { ...button.payload }));
-  const id = /#(\d+)/.exec(done.text)?.[1];
-  if (!id) throw new Error(done.text);
-  await settle(h);
-  return Number(id);
-}
 
 const backlog = async (h: Harness) => /certif_bot_outbox_backlog (\d+)/.exec(await h.deps.metrics.render())?.[1];
 const postsTo = (h: Harness, target: string) => h.notifier.posts.filter((post) => post.target === target);
