@@ -40,6 +40,20 @@ export interface Notifier {
   resolveChannel(name: string): Promise<{ channelId: string } | undefined>;
 }
 
+/**
+ * The bot may not post in that channel (it is not a member): the feature tells the user how to add it, by the
+ * account name the transport knows.
+ */
+export class NotInChannelError extends Error {
+  constructor(
+    readonly botUsername: string,
+    options?: { cause?: unknown },
+  ) {
+    super('the bot is not a member of the channel', options);
+    this.name = 'NotInChannelError';
+  }
+}
+
 export class NotifierUnavailableError extends Error {
   constructor(what: string) {
     super(`cannot ${what}: no Mattermost server is configured (MM_URL)`);

@@ -10,7 +10,7 @@ import { createAnsweredPostStore } from './answered-posts.js';
 import { createMattermostClient, DEFAULT_RETRY, IN_REQUEST_RETRY, type MattermostClient, type RetryPolicy } from './client.js';
 import { ACTION_ROUTE, createHttpApp, DIALOG_ROUTE, type ReadinessReport } from './http/server.js';
 import { createButtonFactory, createMattermostNotifier, createPoster } from './poster.js';
-import { createResponder } from './respond.js';
+import { createResponder, DEFAULT_BOT_USERNAME } from './respond.js';
 import { createSigner, resolveActionSecret } from './signing.js';
 import { createMentionListener, type ListenerTuning, type MentionListener } from './websocket/mention-listener.js';
 
@@ -89,16 +89,19 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       ? createMattermostClient({ url: mm.url, token: mm.botToken, log, retry, requestRetry, onError: (kind) => options.metrics?.countMattermostError(kind) })
       : undefined;
   const poster = client ? createPoster({ client, buttons }) : undefined;
-  const notifier = client && poster ? createMattermostNotifier({ client, poster }) : unavailableNotifier();
+  // The bot's account is read once the WebSocket listener connects; until then (or without it) both are unknown.
+  let listener: MentionListener | undefined;
+  const botUserId = () => listener?.status().bot?.id;
+  const botUsername = () => listener?.status().bot?.username;
+  const notifier =
+    client && poster
+      ? createMattermostNotifier({ client, poster, botUsername: () => botUsername() || DEFAULT_BOT_USERNAME })
+      : unavailableNotifier();
 
   const app = createApp({ config, log, notifier, clock, databaseFile: options.databaseFile, metrics: options.metrics });
-  let listener: MentionListener | undefined;
   let server: Server | undefined;
   try {
     options.configure?.(app);
-    // The bot's account is read once the WebSocket listener connects; until then (or without it) both are unknown.
-    const botUserId = () => listener?.status().bot?.id;
-    const botUsername = () => listener?.status().bot?.username;
     const responder = createResponder({ log, clock, signer, buttons, poster, client, dialogUrl, requestRetry, botUsername });
 
     if (client && mm.botToken) {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
-import type { Notifier, OutgoingMessage, PostRef } from '../core/notifier.js';
+import { NotInChannelError, type Notifier, type OutgoingMessage, type PostRef } from '../core/notifier.js';
 import type { Button } from '../core/reply.js';
-import { pendingPostIdFor, type CallOptions, type MattermostClient } from './client.js';
+import { MattermostApiError, pendingPostIdFor, type CallOptions, type MattermostClient } from './client.js';
 import { renderPostParts, renderUpdate, type ButtonTarget } from './render.js';
 import { EPHEMERAL_BUTTON_TTL_MS, POST_BUTTON_TTL_MS, type Signer } from './signing.js';
 
@@ -137,20 +137,25 @@ async function postedKeys(client: MattermostClient, channelId: string, call?: Ca
  *
  * Features pass an idempotency key for deliveries they may retry later (outbox rows, reminders): a keyed message
  * is looked for in the channel's recent history before posting (`lookBack`), as the port has no option to say
- * whether this attempt is a retry.
+ * whether this attempt is a retry. A 403 on a channel post means the bot is not a member: NotInChannelError.
  */
-export function createMattermostNotifier(deps: { client: MattermostClient; poster: Poster }): Notifier {
+export function createMattermostNotifier(deps: { client: MattermostClient; poster: Poster; botUsername: () => string }): Notifier {
   return {
     canPost: true,
     sendDirect(userId, message, options) {
       return deps.poster.postDirect(userId, message, { idempotencyKey: options?.idempotencyKey, lookBack: options?.idempotencyKey !== undefined });
     },
-    postInChannel(channelId, message, options) {
-      return deps.poster.post(channelId, message, {
-        rootId: options?.rootId,
-        idempotencyKey: options?.idempotencyKey,
-        lookBack: options?.idempotencyKey !== undefined,
-      });
+    async postInChannel(channelId, message, options) {
+      try {
+        return await deps.poster.post(channelId, message, {
+          rootId: options?.rootId,
+          idempotencyKey: options?.idempotencyKey,
+          lookBack: options?.idempotencyKey !== undefined,
+        });
+      } catch (error) {
+        if (error instanceof MattermostApiError && error.status === 403) throw new NotInChannelError(deps.botUsername(), { cause: error });
+        throw error;
+      }
     },
     updatePost(postId, message) {
       return deps.poster.update(postId, message);

@@ -53,6 +53,17 @@ describe('FAQ over Mattermost', () => {
     expect(textOf(shared!)).toContain('@alice partage cette réponse');
   });
 
+  it('« Partager » in a channel the bot is not in → how to add it, under its real account name; nothing posted', async () => {
+    world = await startWorld({ env, botUsername: 'assistant-formation' });
+    await waitUntilListening(world);
+    const elsewhere = world.mm.addChannel(world.team, 'sans-le-bot', [world.alice]);
+    const outcome = await world.mm.executeCommand(world.alice, elsewhere, '/certif qui me convoque au ccp1 ?');
+    const click = await world.mm.clickButton(world.alice, outcome.ephemerals[0]!, 'Partager dans le canal');
+    expect(click.ok).toBe(true);
+    expect(JSON.stringify(click.body)).toContain('/invite @assistant-formation');
+    expect(botPosts(world, elsewhere)).toHaveLength(0);
+  });
+
   it('a mention in the channel → the answer in the thread of the question', async () => {
     world = await startWorld({ env });
     await waitUntilListening(world);

@@ -64,11 +64,13 @@ export interface WorldOptions {
   commandTriggers?: string[];
   /** The bot's clock (default: system time). */
   clock?: Clock;
+  /** The bot account's username on the stand-in (default certif-bot). */
+  botUsername?: string;
 }
 
 /** The cast every end-to-end test shares: the bot account, two conseillers, an admin, the team and its channel. */
-export function populateStandIn(mm: MattermostStandIn) {
-  const botUser = mm.addUser('certif-bot', { isBot: true });
+export function populateStandIn(mm: MattermostStandIn, botUsername = 'certif-bot') {
+  const botUser = mm.addUser(botUsername, { isBot: true });
   const alice = mm.addUser('alice');
   const bob = mm.addUser('bob');
   const admin = mm.addUser('admin', { roles: 'system_user system_admin' });
@@ -79,7 +81,7 @@ export function populateStandIn(mm: MattermostStandIn) {
 
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const mm = await startMattermostStandIn();
-  const { botUser, alice, bob, admin, team, channel } = populateStandIn(mm);
+  const { botUser, alice, bob, admin, team, channel } = populateStandIn(mm, options.botUsername);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'certif-bot-it-'));
   const { log, lines } = createCapturingLogger();
   const config = loadConfig({

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FeatureDeps, ReloadResult } from '../../app.js';
 import type { ActionInput, CommandInput, MessageInput } from '../../core/incoming.js';
+import { NotInChannelError } from '../../core/notifier.js';
 import { message, type Reply } from '../../core/reply.js';
 import type { HandlerContext } from '../../core/router.js';
 import { ESCALATE_ACTION, type FaqPort } from '../ports.js';
@@ -133,7 +134,10 @@ export function registerFaq(deps: FeatureDeps): FaqPort {
       );
     } catch (error) {
       ctx.log.warn({ err: error }, 'sharing an answer failed');
-      return message("Je n'ai pas pu publier la réponse dans le canal. Vérifiez que j'en suis membre (`/invite @certif-bot`), puis réessayez.");
+      if (error instanceof NotInChannelError) {
+        return message(`Je n'ai pas pu publier la réponse : je ne suis pas membre de ce canal. Ajoutez-moi (\`/invite @${error.botUsername}\`), puis réessayez.`);
+      }
+      return message("Je n'ai pas pu publier la réponse dans le canal pour l'instant (Mattermost ne répond pas). Rien n'a été publié : réessayez dans un moment.");
     }
     return message("C'est partagé dans le canal. Merci !");
   });

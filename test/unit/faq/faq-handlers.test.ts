@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageReply, Reply } from '../../../src/core/reply.js';
 import { KnowledgeError } from '../../../src/core/errors.js';
+import { NotInChannelError } from '../../../src/core/notifier.js';
 import { createRecordingNotifier } from '../../support/recording-notifier.js';
 import { aCommand, aMessage, anAction, aUser, createTestApp, type TestApp } from '../../support/test-app.js';
 
@@ -154,6 +155,20 @@ describe('FAQ handlers', () => {
     const offline = appOn(mini, { notifier: createRecordingNotifier({ canPost: false }) });
     const refused = asMessage(await offline.router.dispatch(anAction('faq.share', { ...share?.payload })));
     expect(refused.text).toMatch(/pas disponible/);
+
+    // A transport failure is not blamed on membership; a refusal for membership names the bot's account.
+    const failing = (error: Error) => {
+      const notifier = createRecordingNotifier();
+      notifier.postInChannel = () => Promise.reject(error);
+      return appOn(undefined, { notifier });
+    };
+    const down = asMessage(await failing(new Error('ECONNREFUSED')).router.dispatch(anAction('faq.share', { ...share?.payload }, { conversation })));
+    expect(down.text).toMatch(/pour l'instant/);
+    expect(down.text).not.toContain('/invite');
+    const outside = asMessage(
+      await failing(new NotInChannelError('assistant-formation')).router.dispatch(anAction('faq.share', { ...share?.payload }, { conversation })),
+    );
+    expect(outside.text).toContain('`/invite @assistant-formation`');
   });
 
   it('declares its personal data: summary and erasure of one user only', async () => {

@@ -117,7 +117,7 @@ describe('poster: the history lookback is only for retried deliveries', () => {
   it('the notifier (features: outbox, reminders) keeps looking back for keyed messages, and only for them', async () => {
     const fake = fakeClient();
     const client = { ...fake.client, directChannelWith: async () => ({ id: 'dm1' }) } as unknown as MattermostClient;
-    const notifier = createMattermostNotifier({ client, poster: createPoster({ client, buttons }) });
+    const notifier = createMattermostNotifier({ client, poster: createPoster({ client, buttons }), botUsername: () => 'certif-bot' });
     await notifier.sendDirect('alice', { text: 'Rappel' }, { idempotencyKey: 'reminder-1' });
     await notifier.sendDirect('alice', { text: 'Rappel' }, { idempotencyKey: 'reminder-1' });
     await notifier.postInChannel('c1', { text: 'Carte' }, { idempotencyKey: 'outbox-1' });
