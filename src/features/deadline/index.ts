@@ -9,7 +9,7 @@ import type { DossierPort } from '../ports.js';
 import { calendarDateIn, DATE_EXAMPLE, formatShort, parseFrenchDate, toIsoDay, type CalendarDate } from './dates.js';
 import { renderCalendar } from './render.js';
 import { describeReminder, runDueReminders, syncReminders, TICK_MS, type RunSummary } from './reminders.js';
-import { computeCalendar } from './rules.js';
+import { calendarIsOver, computeCalendar } from './rules.js';
 import { createDeadlineStore, type DeadlineStore, type SavedCalendar } from './store.js';
 
 export { DEADLINE_MIGRATIONS } from './store.js';
@@ -243,8 +243,14 @@ export function registerDeadline(deps: FeatureDeps, ports: { dossier?: DossierPo
     },
     eraseFor: (userId) => store.erase(userId),
     // Finished reminders (sent or dropped) for a date before the cutoff serve nothing any more. They are never
-    // re-planned: a reminder is only planned when its moment, before its target date, is still ahead.
-    purgeOlderThan: (cutoff) => store.purgeFinishedBefore(calendarDateIn(cutoff, timeZone)),
+    // re-planned: a reminder is only planned when its moment, before its target date, is still ahead. A calendar
+    // untouched since the cutoff, whose dates are all past it and with nothing left to send, is a certification
+    // that is over: it goes too.
+    purgeOlderThan: (cutoff) => {
+      const day = calendarDateIn(cutoff, timeZone);
+      const over = store.untouchedSince(cutoff).filter((calendar) => calendarIsOver(calendar, day));
+      return store.purgeFinishedBefore(day) + over.reduce((deleted, calendar) => deleted + store.erase(calendar.userId), 0);
+    },
   });
 
   let timer: NodeJS.Timeout | undefined;

@@ -71,6 +71,15 @@ export function examLimit(end: CalendarDate): CalendarDate {
   return addMonthsClamped(end, EXAM_WINDOW_MONTHS);
 }
 
+/**
+ * A saved calendar whose certification is over on `day`: its limit (from the end of training), its exam and its Pix
+ * dates are all before that day. Retention erases such calendars once nobody has touched them for the period.
+ */
+export function calendarIsOver(dates: { end?: CalendarDate; exam?: CalendarDate; pix?: CalendarDate }, day: CalendarDate): boolean {
+  const relevant = [dates.end && examLimit(dates.end), dates.exam, dates.pix].filter((date): date is CalendarDate => date !== undefined);
+  return relevant.every((date) => compareDates(date, day) < 0);
+}
+
 export function convocationDeadline(exam: CalendarDate): CalendarDate {
   return addMonthsClamped(exam, -CONVOCATION_NOTICE_MONTHS);
 }

@@ -95,6 +95,8 @@ export interface DeadlineStore {
   release(id: number, note: string): void;
   /** Retention: deletes sent or dropped reminders whose target date is before `day`; returns how many. */
   purgeFinishedBefore(day: CalendarDate): number;
+  /** Calendars last changed before `cutoff` with no reminder left to send (retention: the caller decides which are over). */
+  untouchedSince(cutoff: Date): SavedCalendar[];
 }
 
 export function createDeadlineStore(db: Database): DeadlineStore {
@@ -120,6 +122,10 @@ export function createDeadlineStore(db: Database): DeadlineStore {
   const finish = db.prepare('UPDATE deadline_reminders SET status = @status, done_at = @now, note = @note WHERE id = @id');
   const releaseRow = db.prepare("UPDATE deadline_reminders SET status = 'pending', claimed_at = NULL, note = ? WHERE id = ? AND status = 'sending'");
   const purgeFinished = db.prepare("DELETE FROM deadline_reminders WHERE status IN ('sent', 'dropped') AND target_date < ?");
+  const selectUntouched = db.prepare<[string], CalendarRow>(`
+    SELECT * FROM deadline_calendars c
+     WHERE updated_at < ?
+       AND NOT EXISTS (SELECT 1 FROM deadline_reminders r WHERE r.user_id = c.user_id AND r.status IN ('pending', 'sending'))`);
 
   const toCalendar = (row: CalendarRow): SavedCalendar => ({
     userId: row.user_id,
@@ -174,5 +180,6 @@ export function createDeadlineStore(db: Database): DeadlineStore {
       releaseRow.run(note, id);
     },
     purgeFinishedBefore: (day) => purgeFinished.run(toIsoDay(day)).changes,
+    untouchedSince: (cutoff) => selectUntouched.all(cutoff.toISOString()).map(toCalendar),
   };
 }

@@ -62,6 +62,8 @@ export function registerDossier(deps: FeatureDeps): DossierPort {
       return `${progress.done}/${progress.total} étapes faites, ${fiches}`;
     },
     eraseFor: (userId) => store.erase(userId),
+    // A dossier nobody has touched for the retention period belongs to a certification long past its deadline.
+    purgeOlderThan: (cutoff) => store.purgeInactiveBefore(cutoff),
   });
 
   const show = (userId: string, options: { intro?: string; replaceOriginal?: boolean } = {}): MessageReply =>

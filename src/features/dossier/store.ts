@@ -53,6 +53,11 @@ export interface DossierStore {
   /** Everything about the user; returns the number of rows deleted. */
   erase(userId: string): number;
   exportFor(userId: string): ExportedDossier;
+  /**
+   * Erases the dossiers whose last change (an item ticked, a fiche written) is before `cutoff`; returns the number of
+   * rows deleted. Unticking leaves no trace, so a dossier is judged by what it still holds.
+   */
+  purgeInactiveBefore(cutoff: Date): number;
   transaction<T>(work: () => T): T;
 }
 
@@ -81,6 +86,10 @@ export function createDossierStore(db: Database): DossierStore {
   const countFiches = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM dossier_fiches WHERE user_id = ?');
   const eraseItems = db.prepare('DELETE FROM dossier_items WHERE user_id = ?');
   const eraseFiches = db.prepare('DELETE FROM dossier_fiches WHERE user_id = ?');
+  const inactiveUsers = db.prepare<[string], { user_id: string }>(`
+    SELECT user_id FROM (
+      SELECT user_id, done_at AS at FROM dossier_items UNION ALL SELECT user_id, updated_at FROM dossier_fiches
+    ) GROUP BY user_id HAVING MAX(at) < ?`);
 
   return {
     state(userId) {
@@ -106,6 +115,13 @@ export function createDossierStore(db: Database): DossierStore {
     countFiches: (userId) => countFiches.get(userId)?.n ?? 0,
     erase(userId) {
       return db.transaction(() => eraseItems.run(userId).changes + eraseFiches.run(userId).changes)();
+    },
+    purgeInactiveBefore(cutoff) {
+      return db.transaction(() =>
+        inactiveUsers
+          .all(cutoff.toISOString())
+          .reduce((deleted, { user_id: userId }) => deleted + eraseItems.run(userId).changes + eraseFiches.run(userId).changes, 0),
+      )();
     },
     exportFor(userId) {
       return {

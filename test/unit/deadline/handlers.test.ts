@@ -270,19 +270,55 @@ describe('personal data provider', () => {
     const rows = () => db.prepare('SELECT user_id, kind, status FROM deadline_reminders ORDER BY user_id, due_at').all();
     const provider = registry.list().find((candidate) => candidate.label === 'Dates et rappels')!;
 
+    // (Calendars over at the cutoff may go too: the next test; here only the reminders are looked at.)
+    const all = rows();
     // Cutoff 12/01/2027 (Paris): bob's target is the cutoff day itself, not before it → kept.
-    expect(provider.purgeOlderThan!(new Date('2027-01-12T10:00:00Z'))).toBe(0);
+    provider.purgeOlderThan!(new Date('2027-01-12T10:00:00Z'));
+    expect(rows()).toEqual(all);
     // Cutoff 13/01/2027 00:30 Paris (12/01 23:30 UTC): bob's rows (12/01) go; alice's (28/02) stay.
-    expect(provider.purgeOlderThan!(new Date('2027-01-12T23:30:00Z'))).toBe(2);
+    provider.purgeOlderThan!(new Date('2027-01-12T23:30:00Z'));
     expect(rows()).toEqual([
       { user_id: 'user-alice', kind: 'limit-30', status: 'dropped' },
       { user_id: 'user-alice', kind: 'limit-7', status: 'sent' },
       { user_id: 'user-carol', kind: 'exam-1', status: 'pending' },
     ]);
-    expect(provider.purgeOlderThan!(new Date('2027-06-01T00:00:00Z'))).toBe(2);
+    provider.purgeOlderThan!(new Date('2027-06-01T00:00:00Z'));
     expect(rows()).toEqual([{ user_id: 'user-carol', kind: 'exam-1', status: 'pending' }]);
-    // The calendars themselves are not touched.
-    expect(db.prepare('SELECT COUNT(*) AS n FROM deadline_calendars').get()).toEqual({ n: 2 });
+    db.close();
+  });
+
+  it('erases a calendar that is over: untouched since the cutoff, limit and dates before it, nothing left to send', async () => {
+    const deps = aFeatureDeps({ migrations: DEADLINE_MIGRATIONS });
+    const { router, db, personalData: registry, clock } = deps;
+    const runner = registerDeadline(deps);
+    const bob = aUser({ id: 'user-bob', username: 'bob' });
+    const carol = aUser({ id: 'user-carol', username: 'carol' });
+    // Saved on 23/11/2026. Alice: limit 28/02/2027. Bob: exam 12/03/2027 with reminders. Carol: limit 15/12/2026.
+    await router.dispatch(aCommand('deadline', '31/08/2026'));
+    await router.dispatch(aCommand('deadline', 'examen 12/03/2027', { user: bob }));
+    await router.dispatch(aCommand('deadline', 'rappels oui', { user: bob }));
+    await router.dispatch(aCommand('deadline', '15/06/2026', { user: carol }));
+    // Carol comes back on 10/03/2027 to save a Pix date already past.
+    clock.set('2027-03-10T09:00:00Z');
+    await router.dispatch(aCommand('deadline', 'pix 20/02/2027', { user: carol }));
+    await runner.runDueReminders(new Date('2027-03-11T09:00:00Z'));
+    const provider = registry.list().find((candidate) => candidate.label === 'Dates et rappels')!;
+    const calendars = () => (db.prepare('SELECT user_id FROM deadline_calendars ORDER BY user_id').all() as { user_id: string }[]).map((row) => row.user_id);
+
+    // Cutoff 27/02/2027: alice's limit (28/02) is not before it yet.
+    provider.purgeOlderThan!(new Date('2027-02-27T09:00:00Z'));
+    expect(calendars()).toEqual(['user-alice', 'user-bob', 'user-carol']);
+    // Cutoff 05/03/2027: alice's certification is over; bob's exam (12/03) is ahead; carol changed hers after it.
+    provider.purgeOlderThan!(new Date('2027-03-05T09:00:00Z'));
+    expect(calendars()).toEqual(['user-bob', 'user-carol']);
+    // Cutoff 01/04/2027: a reminder still to send keeps bob's calendar, whatever its dates.
+    db.prepare("UPDATE deadline_reminders SET status = 'pending' WHERE user_id = 'user-bob' AND kind = 'exam-1'").run();
+    provider.purgeOlderThan!(new Date('2027-04-01T09:00:00Z'));
+    expect(calendars()).toEqual(['user-bob']);
+    db.prepare("UPDATE deadline_reminders SET status = 'sent' WHERE user_id = 'user-bob'").run();
+    provider.purgeOlderThan!(new Date('2027-04-01T09:00:00Z'));
+    expect(calendars()).toEqual([]);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM deadline_reminders').get()).toEqual({ n: 0 });
     db.close();
   });
 });

@@ -336,6 +336,35 @@ describe('/dossier state, personal data and reminders', () => {
     await app.close();
   });
 
+  it('the daily retention purge erases dossiers untouched for RETENTION_DAYS, judged by their latest change', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'certif-dossier-retention-'));
+    const databaseFile = path.join(dir, 'bot.sqlite');
+    const owners = (app: TestApp) =>
+      app.db.prepare('SELECT user_id FROM dossier_items UNION SELECT user_id FROM dossier_fiches ORDER BY user_id').all();
+    try {
+      const app = createTestApp({ databaseFile });
+      const bob = aUser({ id: 'user-bob', username: 'bob' });
+      await app.router.dispatch(aCommand('dossier', 'coche dp')); // alice, 23/11/2026
+      await app.router.dispatch(aCommand('dossier', 'coche pix', { user: bob }));
+      app.clock.set('2027-02-01T09:00:00Z');
+      await app.router.dispatch(aCommand('dossier', FICHES[0]!)); // alice again
+      // The purge runs when the jobs start, then daily. 365 days before 20/01/2028 is 20/01/2027: bob's last change
+      // is older; alice's fiche is not, so her whole dossier stays (her item included).
+      app.clock.set('2028-01-20T09:00:00Z');
+      app.start();
+      expect(owners(app)).toEqual([{ user_id: 'user-alice' }]);
+      expect(asMessage(await app.router.dispatch(aCommand('dossier', ''))).text).toContain('2/11');
+      await app.close();
+
+      const later = createTestApp({ databaseFile, now: '2028-02-02T09:00:00Z' });
+      later.start();
+      expect(owners(later)).toEqual([]);
+      await later.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps the title-renamed note once the file is complete, and the Pix note only while Pix is unticked', async () => {
     const app = createTestApp();
     for (const fiche of FICHES) await app.router.dispatch(aCommand('dossier', fiche));
