@@ -41,7 +41,7 @@ export function parseEvalFile(content: string): { cases: EvalCase[]; problems: s
 export interface EvalOutcome {
   case: EvalCase;
   outcome: string;
-  /** Entry answered, or the suggestions when clarified. */
+  /** Entry answered, or the entries offered (clarification, or closest entries of an abstention). */
   got: string | null;
   score: number | null;
 }
@@ -52,6 +52,10 @@ export interface EvalReport {
   accuracy: number;
   /** Answerable questions that got no answer (clarified or abstained). */
   unanswered: number;
+  /** Of those, how many were offered the expected entry (clarification, or closest entries): one click away. */
+  offeredExpected: number;
+  /** Off-topic messages that got entries offered (not answers, but noise). */
+  offTopicOffered: number;
   abstentionRate: number;
   offTopic: number;
   falseAnswers: EvalOutcome[];
@@ -66,7 +70,9 @@ export function evaluate(engine: FaqEngine, cases: readonly EvalCase[]): EvalRep
   let answerable = 0;
   let correct = 0;
   let unanswered = 0;
+  let offeredExpected = 0;
   let offTopic = 0;
+  let offTopicOffered = 0;
   const misses: EvalOutcome[] = [];
   const falseAnswers: EvalOutcome[] = [];
   const unknownEntries: EvalCase[] = [];
@@ -76,16 +82,13 @@ export function evaluate(engine: FaqEngine, cases: readonly EvalCase[]): EvalRep
       continue;
     }
     const result = engine.understand(item.question);
-    const got =
-      result.outcome === 'answered'
-        ? result.entry.id
-        : result.outcome === 'clarified'
-          ? result.suggestions.map((s) => s.entryId).join(',')
-          : null;
+    const offered = result.outcome === 'clarified' ? result.suggestions : result.outcome === 'abstained' ? result.nearby : [];
+    const got = result.outcome === 'answered' ? result.entry.id : offered.length > 0 ? offered.map((s) => s.entryId).join(',') : null;
     const outcome: EvalOutcome = { case: item, outcome: result.outcome, got, score: 'score' in result ? result.score : null };
     if (item.expected === NONE) {
       offTopic++;
       if (result.outcome === 'answered') falseAnswers.push(outcome);
+      if (offered.length > 0) offTopicOffered++;
       continue;
     }
     answerable++;
@@ -93,6 +96,7 @@ export function evaluate(engine: FaqEngine, cases: readonly EvalCase[]): EvalRep
       correct++;
     } else {
       if (result.outcome !== 'answered') unanswered++;
+      if (offered.some((candidate) => candidate.entryId === item.expected)) offeredExpected++;
       misses.push(outcome);
     }
   }
@@ -102,6 +106,8 @@ export function evaluate(engine: FaqEngine, cases: readonly EvalCase[]): EvalRep
     correct,
     accuracy,
     unanswered,
+    offeredExpected,
+    offTopicOffered,
     abstentionRate: answerable === 0 ? 0 : unanswered / answerable,
     offTopic,
     falseAnswers,
@@ -116,8 +122,8 @@ const percent = (value: number): string => `${(value * 100).toFixed(1).replace('
 export function formatEvalReport(report: EvalReport): string {
   const lines = [
     `Questions avec réponse attendue : ${report.answerable} — bonne fiche du premier coup : ${report.correct} (${percent(report.accuracy)}, seuil ${percent(EVAL_MIN_ACCURACY)})`,
-    `Sans réponse (clarification ou abstention) : ${report.unanswered} (${percent(report.abstentionRate)})`,
-    `Questions hors sujet : ${report.offTopic} — réponses données à tort : ${report.falseAnswers.length} (au plus ${EVAL_MAX_FALSE_ANSWERS})`,
+    `Sans réponse (clarification ou abstention) : ${report.unanswered} (${percent(report.abstentionRate)}), dont ${report.offeredExpected} avec la bonne fiche parmi les fiches proposées`,
+    `Questions hors sujet : ${report.offTopic} — réponses données à tort : ${report.falseAnswers.length} (au plus ${EVAL_MAX_FALSE_ANSWERS}) ; fiches proposées sans répondre : ${report.offTopicOffered}`,
   ];
   const describe = (o: EvalOutcome): string =>
     `  ligne ${o.case.line} : « ${o.case.question} » attendu ${o.case.expected}, obtenu ${o.outcome}${o.got ? ` ${o.got}` : ''}${o.score !== null ? ` (score ${o.score})` : ''}`;

@@ -19,6 +19,8 @@ export type Understanding =
       normalized: string;
       score: number | null;
       candidates: FaqCandidate[];
+      /** The closest entries, offered without answering (empty when even they are far, or the subject is not ours). */
+      nearby: FaqCandidate[];
       /** Set when the question is about a known subject that is not ours (congés, salaire…). */
       outOfScope?: OutOfScopeTopic;
     };
@@ -57,7 +59,7 @@ export function createFaqEngine(base: KnowledgeBase, settings: PolicySettings, o
       // and an entry answers it: « un congé pour passer l'examen ? » is ours, « comment poser mes congés » is not.
       const outOfScope = detectOutOfScope(words);
       if (outOfScope && !(outOfScope.aboutTheExams && decision.outcome === 'answered')) {
-        return { outcome: 'abstained', normalized, score: candidates[0]?.score ?? null, candidates, outOfScope: outOfScope.topic };
+        return { outcome: 'abstained', normalized, score: candidates[0]?.score ?? null, candidates, nearby: [], outOfScope: outOfScope.topic };
       }
       // A bare subject (« jury », « le pix ? ») is not a question: when several entries share it, let the user pick.
       // « c'est quoi le DP ? » is a question about the subject and follows the normal policy.
@@ -70,12 +72,12 @@ export function createFaqEngine(base: KnowledgeBase, settings: PolicySettings, o
         case 'answered': {
           const entry = base.byId.get(decision.entryId);
           if (entry) return { outcome: 'answered', normalized, entry, score: decision.score, candidates };
-          return { outcome: 'abstained', normalized, score: decision.score, candidates };
+          return { outcome: 'abstained', normalized, score: decision.score, candidates, nearby: [] };
         }
         case 'clarified':
           return { outcome: 'clarified', normalized, suggestions: [...decision.suggestions], score: decision.score, candidates };
         case 'abstained':
-          return { outcome: 'abstained', normalized, score: decision.score, candidates };
+          return { outcome: 'abstained', normalized, score: decision.score, candidates, nearby: [...decision.nearby] };
       }
     },
   };

@@ -1,6 +1,6 @@
 import type { CommandInfo } from '../../core/router.js';
 import { message, type Button, type MessageReply } from '../../core/reply.js';
-import { ESCALATE_ACTION } from '../ports.js';
+import { ESCALATE_ACTION, type FaqCandidate } from '../ports.js';
 import type { Understanding } from './faq-engine.js';
 import { ROUTE_LABELS, describeSources, type KnowledgeBase, type KnowledgeEntry } from './knowledge-base.js';
 import { HELP_HINT, SMALL_TALK_REPLIES } from './small-talk.js';
@@ -37,7 +37,7 @@ function meta(understanding: Understanding, questionId: number | undefined): Faq
     case 'clarified':
       return { ...base, entry: null, score: understanding.score, suggestions: understanding.suggestions.map((s) => s.entryId) };
     case 'abstained':
-      return { ...base, entry: null, score: understanding.score, suggestions: [] };
+      return { ...base, entry: null, score: understanding.score, suggestions: understanding.nearby.map((s) => s.entryId) };
     case 'small_talk':
     case 'invalid':
       return { ...base, entry: null, score: null, suggestions: [] };
@@ -77,22 +77,30 @@ export function replyFor(
       });
     case 'clarified':
       return message('Votre question peut correspondre à plusieurs fiches. Laquelle vous intéresse ?', {
-        buttons: understanding.suggestions.map((suggestion) => ({
-          label: suggestion.title,
-          action: PICK_ACTION,
-          payload: { q: questionId ?? 0, e: suggestion.entryId },
-        })),
+        buttons: pickButtons(understanding.suggestions, questionId),
         meta: { faq },
       });
     case 'abstained': {
       if (understanding.outOfScope) return message(understanding.outOfScope.reply, { meta: { faq } });
       const help = humanHelp(questionId, escalationAvailable);
+      if (understanding.nearby.length > 0) {
+        // Not an answer: the closest entries, named as such, for the user to judge; the hand-off stays offered.
+        return message(
+          "Je n'ai pas de fiche qui réponde exactement à cette question, et je préfère ne rien inventer. " +
+            `Les fiches ci-dessous s'en approchent peut-être.\n\n${help.text}`,
+          { buttons: [...pickButtons(understanding.nearby, questionId), ...help.buttons], meta: { faq } },
+        );
+      }
       const intro = "Je n'ai pas de fiche qui réponde à cette question, et je préfère ne rien inventer.";
       const rephrase =
         'Si elle porte sur la certification, reformulez-la avec les mots-clés importants (par exemple « CCP1 », « Pix », « dossier professionnel », « délai »).';
       return message(`${intro}\n\n${rephrase}\n\n${help.text}`, { buttons: help.buttons, meta: { faq } });
     }
   }
+}
+
+function pickButtons(candidates: readonly FaqCandidate[], questionId: number | undefined): Button[] {
+  return candidates.map((candidate) => ({ label: candidate.title, action: PICK_ACTION, payload: { q: questionId ?? 0, e: candidate.entryId } }));
 }
 
 /** `/certif aide`: only what is registered right now. */

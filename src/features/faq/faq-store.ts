@@ -57,8 +57,9 @@ export interface Feedback {
 export interface FaqStore {
   logQuestion(question: NewQuestion): number;
   /**
-   * After a clarification, the entry the asker picked becomes the question's entry: her feedback then counts for
-   * that entry, and an escalation routes by it. Returns false when the question is not her clarified one.
+   * After a clarification (or an abstention naming the closest entries), the entry the asker picked becomes the
+   * question's entry: her feedback then counts for that entry, and an escalation routes by it. Returns false when the
+   * question is not hers, or was answered directly.
    */
   recordPick(pick: { questionId: number; userId: string; entryId: string }): boolean;
   getQuestion(id: number): LoggedQuestion | undefined;
@@ -126,7 +127,8 @@ export function createFaqStore(db: Database): FaqStore {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const selectOne = db.prepare('SELECT * FROM faq_questions WHERE id = ?');
-  const updatePick = db.prepare("UPDATE faq_questions SET entry_id = ? WHERE id = ? AND user_id = ? AND outcome = 'clarified'");
+  // The entry picked among the choices of a clarification, or among the closest entries of an abstention.
+  const updatePick = db.prepare("UPDATE faq_questions SET entry_id = ? WHERE id = ? AND user_id = ? AND outcome IN ('clarified', 'abstained')");
   const upsertFeedback = db.prepare(
     `INSERT INTO faq_feedback (question_id, user_id, useful, at) VALUES (?, ?, ?, ?)
      ON CONFLICT (question_id, user_id) DO UPDATE SET useful = excluded.useful, at = excluded.at`,

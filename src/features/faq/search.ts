@@ -324,20 +324,26 @@ export interface PolicySettings {
   answerMaxScore: number;
   answerMinMargin: number;
   clarifyMaxScore: number;
+  /**
+   * Up to this score, an abstention still lists the closest entries (« ces fiches s'en approchent peut-être ») without
+   * answering: independently written questions mostly land between clarifyMaxScore and here, with the right entry
+   * among the three closest, while most off-topic messages score above it.
+   */
+  suggestMaxScore: number;
 }
 
 export type Decision =
   | { outcome: 'answered'; entryId: string; score: number }
   | { outcome: 'clarified'; suggestions: readonly FaqCandidate[]; score: number }
-  | { outcome: 'abstained'; score: number | null };
+  | { outcome: 'abstained'; score: number | null; nearby: readonly FaqCandidate[] };
 
 /**
  * Answer when the best entry is good enough and clearly ahead of the second; offer the three closest when it is
- * close; abstain otherwise.
+ * close; abstain otherwise, naming the closest entries when they are not too far.
  */
 export function decide(candidates: readonly FaqCandidate[], settings: PolicySettings): Decision {
   const [first, second] = candidates;
-  if (!first) return { outcome: 'abstained', score: null };
+  if (!first) return { outcome: 'abstained', score: null, nearby: [] };
   const margin = second ? second.score - first.score : 1;
   if (first.score <= settings.answerMaxScore && margin >= settings.answerMinMargin - 1e-9) {
     return { outcome: 'answered', entryId: first.entryId, score: first.score };
@@ -345,5 +351,5 @@ export function decide(candidates: readonly FaqCandidate[], settings: PolicySett
   if (first.score <= settings.clarifyMaxScore) {
     return { outcome: 'clarified', suggestions: candidates.slice(0, 3), score: first.score };
   }
-  return { outcome: 'abstained', score: first.score };
+  return { outcome: 'abstained', score: first.score, nearby: first.score <= settings.suggestMaxScore ? candidates.slice(0, 3) : [] };
 }

@@ -91,6 +91,28 @@ describe('FAQ handlers', () => {
     }
   });
 
+  it('without an exact answer, names the closest entries (real base): picking one answers and counts feedback for it', async () => {
+    const app = appOn(path.resolve('knowledge'));
+    const reply = asMessage(await app.router.dispatch(aMessage('le DP faut le rendre avant quelle date, mon formateur me met la pression')));
+    expect(reply.meta?.faq).toMatchObject({ outcome: 'abstained', entry: null });
+    expect(reply.text).toContain("pas de fiche qui réponde exactement");
+    expect(reply.text).toContain("s'en approchent peut-être");
+    const picks = (reply.buttons ?? []).filter((b) => b.action === 'faq.pick');
+    expect(picks).toHaveLength(3);
+    expect(picks[0]?.payload).toMatchObject({ e: 'dp-remise' });
+    if (app.router.actions().includes('escalation.start')) expect(reply.buttons?.at(-1)?.label).toBe('Transmettre ma question');
+
+    const picked = asMessage(await app.router.dispatch(anAction('faq.pick', { ...picks[0]!.payload })));
+    expect(picked.meta?.faq).toMatchObject({ outcome: 'answered', entry: 'dp-remise' });
+    const questionId = Number(picks[0]!.payload!.q);
+    expect(app.db.prepare('SELECT outcome, entry_id FROM faq_questions WHERE id = ?').get(questionId)).toEqual({ outcome: 'abstained', entry_id: 'dp-remise' });
+
+    // Far from every entry: no suggestion, only the honest refusal.
+    const far = asMessage(await app.router.dispatch(aMessage('recette de la tarte tatin')));
+    expect((far.buttons ?? []).filter((b) => b.action === 'faq.pick')).toEqual([]);
+    expect(far.text).not.toContain("s'en approchent");
+  });
+
   it.each(['bonjour', 'merci', 'test', 'ça va ?', 'au revoir', '👍'])('answers small talk « %s » briefly, never from the FAQ', async (text) => {
     const app = appOn();
     const reply = asMessage(await app.router.dispatch(aMessage(text)));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../../src/features/faq/search.js';
 
-const settings = { answerMaxScore: 0.3, answerMinMargin: 0.1, clarifyMaxScore: 0.5 };
+const settings = { answerMaxScore: 0.3, answerMinMargin: 0.1, clarifyMaxScore: 0.5, suggestMaxScore: 0.7 };
 const c = (entryId: string, score: number) => ({ entryId, title: `Titre ${entryId}`, score });
 
 describe('answer / clarify / abstain policy', () => {
@@ -24,8 +24,15 @@ describe('answer / clarify / abstain policy', () => {
   });
 
   it('abstains when nothing is close enough, or when there is no candidate', () => {
-    expect(decide([c('a', 0.51), c('b', 0.6)], settings)).toEqual({ outcome: 'abstained', score: 0.51 });
-    expect(decide([], settings)).toEqual({ outcome: 'abstained', score: null });
+    expect(decide([c('a', 0.71), c('b', 0.8)], settings)).toEqual({ outcome: 'abstained', score: 0.71, nearby: [] });
+    expect(decide([], settings)).toEqual({ outcome: 'abstained', score: null, nearby: [] });
+  });
+
+  it('names the three closest entries when abstaining with a score up to suggestMaxScore (inclusive)', () => {
+    const near = decide([c('a', 0.51), c('b', 0.6), c('c', 0.65), c('d', 0.66)], settings);
+    expect(near).toMatchObject({ outcome: 'abstained', score: 0.51 });
+    expect(near.outcome === 'abstained' && near.nearby.map((s) => s.entryId)).toEqual(['a', 'b', 'c']);
+    expect(decide([c('a', 0.7)], settings)).toMatchObject({ outcome: 'abstained', nearby: [c('a', 0.7)] });
   });
 
   it('uses the margin boundary inclusively', () => {
