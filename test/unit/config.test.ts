@@ -36,7 +36,7 @@ describe('loadConfig', () => {
   });
 
   it('keeps the FAQ thresholds in order: answer ≤ clarify ≤ suggest', () => {
-    expect(loadConfig({}).faq).toMatchObject({ answerMaxScore: 0.47, clarifyMaxScore: 0.55, suggestMaxScore: 0.75 });
+    expect(loadConfig({}).faq).toMatchObject({ answerMaxScore: 0.47, clarifyMaxScore: 0.55, suggestMaxScore: 0.7 });
     expect(() => loadConfig({ FAQ_SUGGEST_MAX_SCORE: '0.5' })).toThrow(/FAQ_SUGGEST_MAX_SCORE : doit être supérieur ou égal à FAQ_CLARIFY_MAX_SCORE/);
     expect(() => loadConfig({ FAQ_CLARIFY_MAX_SCORE: '0.4' })).toThrow(/FAQ_CLARIFY_MAX_SCORE/);
   });
