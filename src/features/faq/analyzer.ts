@@ -15,9 +15,14 @@ export interface Glossary {
   abbreviations: Readonly<Record<string, string>>;
   /** `[canonical, variant, …]`: every variant is replaced by the canonical form. */
   synonyms: readonly (readonly string[])[];
+  /**
+   * Words or phrases that only the certification world uses (« ccp1 », « jury », « fiche action »): a question that
+   * names one may be answered on a fairer match (see `anchoredAnswerMaxScore`).
+   */
+  domainTerms?: readonly string[];
 }
 
-export const EMPTY_GLOSSARY: Glossary = { abbreviations: {}, synonyms: [] };
+export const EMPTY_GLOSSARY: Glossary = { abbreviations: {}, synonyms: [], domainTerms: [] };
 
 /**
  * Curated French stop words. Generic lists also drop « pas », « plus », « quand », « combien », « avant », « apres »,

@@ -37,8 +37,21 @@ export interface EngineOptions {
   retriever?: 'indexed' | 'fuse';
 }
 
+/**
+ * Whether a question's terms name one of the glossary's domain terms. Each term is analyzed like the question, and a
+ * multi-word term is named only when all its words are there (« fiche action » → fich + action: « action » alone is not).
+ */
+export function createDomainMatcher(analyzer: Analyzer, domainTerms: readonly string[]): (terms: readonly string[]) => boolean {
+  const required = domainTerms.map((term) => analyzer.terms(term)).filter((terms) => terms.length > 0);
+  return (terms) => {
+    const present = new Set(terms);
+    return required.some((words) => words.every((word) => present.has(word)));
+  };
+}
+
 export function createFaqEngine(base: KnowledgeBase, settings: PolicySettings, options: EngineOptions = {}): FaqEngine {
   const analyzer = createAnalyzer(base.glossary);
+  const namesTheDomain = createDomainMatcher(analyzer, base.glossary.domainTerms ?? []);
   const retriever =
     options.retriever === 'fuse' ? createFuseRetriever(base.entries, analyzer) : createIndexedRetriever(base.entries, analyzer);
   return {
@@ -54,7 +67,7 @@ export function createFaqEngine(base: KnowledgeBase, settings: PolicySettings, o
       const smallTalk = detectSmallTalk(input.text);
       if (smallTalk) return { outcome: 'small_talk', normalized, kind: smallTalk };
       const candidates = retriever.search(terms, 5);
-      let decision: Decision = decide(candidates, settings);
+      let decision: Decision = decide(candidates, settings, namesTheDomain(terms));
       // A subject that belongs to someone else (congés, paie…) is said so, unless the question also names the exams
       // and an entry answers it: « un congé pour passer l'examen ? » is ours, « comment poser mes congés » is not.
       const outOfScope = detectOutOfScope(words);

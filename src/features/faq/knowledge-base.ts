@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import '../../core/french-validation.js';
 import { KnowledgeError } from '../../core/errors.js';
-import type { Glossary } from './analyzer.js';
+import { EMPTY_GLOSSARY, type Glossary } from './analyzer.js';
 import {
   MAX_ANSWER_CHARS,
   entryFrontMatterSchema,
@@ -70,8 +70,10 @@ export const glossaryFileSchema = z
     synonyms: z
       .array(z.array(z.string().trim().min(1)).min(2, { message: 'au moins une forme canonique et une variante' }))
       .default([]),
+    domain_terms: z.array(z.string().trim().min(2, { message: 'terme vide' })).default([]),
   })
-  .strict();
+  .strict()
+  .transform(({ domain_terms: domainTerms, ...rest }): Glossary => ({ ...rest, domainTerms }));
 
 /** `field: problem` lines from a zod error. */
 function zodProblems(error: z.ZodError): string[] {
@@ -102,7 +104,7 @@ export function readKnowledge(dir: string): LoadResult {
   const problems: KnowledgeProblem[] = [];
 
   const glossaryRaw = readYamlFile(dir, GLOSSARY_FILE, problems);
-  let glossary: Glossary = { abbreviations: {}, synonyms: [] };
+  let glossary: Glossary = EMPTY_GLOSSARY;
   if (glossaryRaw !== undefined) {
     const parsed = glossaryFileSchema.safeParse(glossaryRaw ?? {});
     if (parsed.success) glossary = parsed.data;

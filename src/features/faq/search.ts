@@ -325,6 +325,11 @@ export interface PolicySettings {
   answerMinMargin: number;
   clarifyMaxScore: number;
   /**
+   * A question that names the certification world (a glossary `domain_terms` entry) is answered up to this score:
+   * off-topic messages that come close to an entry (« comment installer teams sur un pc ») name none of them.
+   */
+  anchoredAnswerMaxScore: number;
+  /**
    * Up to this score, an abstention still lists the closest entries (« ces fiches s'en approchent peut-être ») without
    * answering: independently written questions mostly land between clarifyMaxScore and here, with the right entry
    * among the three closest, while most off-topic messages score above it.
@@ -338,14 +343,16 @@ export type Decision =
   | { outcome: 'abstained'; score: number | null; nearby: readonly FaqCandidate[] };
 
 /**
- * Answer when the best entry is good enough and clearly ahead of the second; offer the three closest when it is
- * close; abstain otherwise, naming the closest entries when they are not too far.
+ * Answer when the best entry is good enough (fair is enough when the question names the certification world:
+ * `anchored`) and clearly ahead of the second; offer the three closest when it is close; abstain otherwise, naming
+ * the closest entries when they are not too far.
  */
-export function decide(candidates: readonly FaqCandidate[], settings: PolicySettings): Decision {
+export function decide(candidates: readonly FaqCandidate[], settings: PolicySettings, anchored = false): Decision {
   const [first, second] = candidates;
   if (!first) return { outcome: 'abstained', score: null, nearby: [] };
   const margin = second ? second.score - first.score : 1;
-  if (first.score <= settings.answerMaxScore && margin >= settings.answerMinMargin - 1e-9) {
+  const answerMaxScore = anchored ? Math.max(settings.answerMaxScore, settings.anchoredAnswerMaxScore) : settings.answerMaxScore;
+  if (first.score <= answerMaxScore && margin >= settings.answerMinMargin - 1e-9) {
     return { outcome: 'answered', entryId: first.entryId, score: first.score };
   }
   if (first.score <= settings.clarifyMaxScore) {

@@ -27,6 +27,8 @@ describe('knowledge loader', () => {
     expect(base.byId.get('delai-six-mois')?.caveat).toMatch(/2021-2023/);
     expect(base.byId.get('delai-six-mois')?.reviewed).toBe('2026-11-01');
     expect(base.glossary.abbreviations.dp).toBe('dossier professionnel');
+    expect(base.glossary.domainTerms).toEqual([]);
+    expect(loadKnowledge(path.resolve('knowledge')).glossary.domainTerms).toContain('ccp1');
   });
 
   it('collects every problem of every file as `file: field: problem`', () => {
@@ -42,6 +44,7 @@ describe('knowledge loader', () => {
         expect.stringMatching(/^entries\/too-long\.md: réponse trop longue : \d+ caractères \(au plus 900\)/),
         expect.stringMatching(/^glossary\.yaml: abbreviations\.DP: /),
         expect.stringMatching(/^glossary\.yaml: synonyms\.0: au moins une forme canonique/),
+        expect.stringMatching(/^glossary\.yaml: domain_terms\.1: terme vide/),
       ]),
     );
   });

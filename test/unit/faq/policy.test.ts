@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../../src/features/faq/search.js';
 
-const settings = { answerMaxScore: 0.3, answerMinMargin: 0.1, clarifyMaxScore: 0.5, suggestMaxScore: 0.7 };
+const settings = { answerMaxScore: 0.3, answerMinMargin: 0.1, clarifyMaxScore: 0.5, anchoredAnswerMaxScore: 0.45, suggestMaxScore: 0.7 };
 const c = (entryId: string, score: number) => ({ entryId, title: `Titre ${entryId}`, score });
 
 describe('answer / clarify / abstain policy', () => {
@@ -33,6 +33,13 @@ describe('answer / clarify / abstain policy', () => {
     expect(near).toMatchObject({ outcome: 'abstained', score: 0.51 });
     expect(near.outcome === 'abstained' && near.nearby.map((s) => s.entryId)).toEqual(['a', 'b', 'c']);
     expect(decide([c('a', 0.7)], settings)).toMatchObject({ outcome: 'abstained', nearby: [c('a', 0.7)] });
+  });
+
+  it('answers a fairer match when the question names the certification world, still with the margin', () => {
+    expect(decide([c('a', 0.45), c('b', 0.9)], settings, true)).toMatchObject({ outcome: 'answered', entryId: 'a' });
+    expect(decide([c('a', 0.45), c('b', 0.9)], settings, false).outcome).toBe('clarified');
+    expect(decide([c('a', 0.46), c('b', 0.9)], settings, true).outcome).toBe('clarified');
+    expect(decide([c('a', 0.4), c('b', 0.45)], settings, true).outcome).toBe('clarified');
   });
 
   it('uses the margin boundary inclusively', () => {

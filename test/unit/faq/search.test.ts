@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config.js';
 import { createAnalyzer } from '../../../src/features/faq/analyzer.js';
+import { createDomainMatcher, createFaqEngine } from '../../../src/features/faq/faq-engine.js';
 import { loadKnowledge } from '../../../src/features/faq/knowledge-base.js';
 import { buildRecords, combineScores, createFuseRetriever, createIndexedRetriever, termsMatch } from '../../../src/features/faq/search.js';
 
@@ -80,5 +82,30 @@ describe('ranking cache of the indexed retriever', () => {
     expect(again[0]!.score).not.toBe(42);
     // Another limit is another ranking.
     expect(retriever.search(terms, 1)).toHaveLength(1);
+  });
+});
+
+describe('domain terms (knowledge/glossary.yaml): a fairer match is answered when the question names the certification world', () => {
+  const real = loadKnowledge(path.resolve(import.meta.dirname, '../../../knowledge'));
+  const settings = loadConfig({}).faq;
+  const question = 'le jury sera combien de personnes a m’ecouter, je stresse';
+
+  it('answers on a fair score with a domain term, clarifies the same question without the glossary list', () => {
+    const withTerms = createFaqEngine(real, settings).understand(question);
+    expect(withTerms).toMatchObject({ outcome: 'answered', entry: { id: 'jury-composition' } });
+    expect(withTerms.outcome === 'answered' && withTerms.score).toBeGreaterThan(settings.answerMaxScore);
+    const withoutTerms = createFaqEngine({ ...real, glossary: { ...real.glossary, domainTerms: [] } }, settings).understand(question);
+    expect(withoutTerms.outcome).toBe('clarified');
+  });
+
+  it('needs every word of a multi-word term, after abbreviations and synonyms: « action » alone is not « fiche action »', () => {
+    const realAnalyzer = createAnalyzer(real.glossary);
+    const names = createDomainMatcher(realAnalyzer, ['fiche action', 'convocation']);
+    const asked = (text: string) => names(realAnalyzer.terms(text));
+    expect(asked('il me manque une fiche action')).toBe(true);
+    expect(asked('une action de sensibilisation à la mairie')).toBe(false);
+    expect(asked('toujours pas recu ma convoc')).toBe(true);
+    expect(asked('bonjour à tous')).toBe(false);
+    expect(createDomainMatcher(realAnalyzer, [])(realAnalyzer.terms('ccp1'))).toBe(false);
   });
 });
