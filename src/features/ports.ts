@@ -41,6 +41,11 @@ export interface UnansweredQuestion {
   abstained: number;
   notUseful: number;
   lastAskedAt: Date;
+  /**
+   * Entries the askers chose afterwards among the closest ones the bot named: the wording is a phrasing those entries
+   * are missing (curators add it to their `questions:`).
+   */
+  pickedEntries: string[];
 }
 
 /** 👍/👎 per knowledge entry. */

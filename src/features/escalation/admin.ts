@@ -62,7 +62,10 @@ export function ticketsTable(tickets: readonly Ticket[], now: Date): string {
 function unansweredTable(questions: readonly UnansweredQuestion[]): string {
   if (questions.length === 0) return 'Aucune question sans réponse.';
   return questions
-    .map((q, index) => `${index + 1}. « ${q.example} » — ${q.count} fois (abstention ${q.abstained}, « Pas utile » ${q.notUseful})`)
+    .map((q, index) => {
+      const picked = q.pickedEntries.length > 0 ? ` ; fiche choisie ensuite : ${q.pickedEntries.map((id) => `\`${id}\``).join(', ')}` : '';
+      return `${index + 1}. « ${q.example} » — ${q.count} fois (abstention ${q.abstained}, « Pas utile » ${q.notUseful}${picked})`;
+    })
     .join('\n');
 }
 
@@ -105,8 +108,8 @@ export function registerEscalationAdmin(
       return {
         name: `questions-sans-reponse-${now.toISOString().slice(0, 10)}.csv`,
         csv: toCsv([
-          ['question', 'forme_normalisee', 'occurrences', 'abstentions', 'pas_utile', 'derniere_fois'],
-          ...list.map((q) => [q.example, q.normalized, q.count, q.abstained, q.notUseful, q.lastAskedAt.toISOString()]),
+          ['question', 'forme_normalisee', 'occurrences', 'abstentions', 'pas_utile', 'derniere_fois', 'fiches_choisies'],
+          ...list.map((q) => [q.example, q.normalized, q.count, q.abstained, q.notUseful, q.lastAskedAt.toISOString(), q.pickedEntries.join(' ')]),
         ]),
       };
     }

@@ -137,15 +137,16 @@ export function createFaqStore(db: Database): FaqStore {
   // A question counts once as « abstained » and once per « Pas utile »; grouped on its normalized form.
   const selectUnanswered = db.prepare(`
     WITH misses AS (
-      SELECT q.id, q.normalized, q.text, q.created_at, 1 AS abstained, 0 AS not_useful
+      SELECT q.id, q.normalized, q.text, q.created_at, 1 AS abstained, 0 AS not_useful, q.entry_id AS picked
         FROM faq_questions q WHERE q.outcome = 'abstained' AND q.normalized <> ''
       UNION ALL
-      SELECT q.id, q.normalized, q.text, q.created_at, 0, 1
+      SELECT q.id, q.normalized, q.text, q.created_at, 0, 1, NULL
         FROM faq_feedback f JOIN faq_questions q ON q.id = f.question_id WHERE f.useful = 0
     )
     SELECT normalized,
            (SELECT text FROM misses m2 WHERE m2.normalized = misses.normalized ORDER BY created_at DESC, id DESC LIMIT 1) AS example,
-           SUM(abstained) AS abstained, SUM(not_useful) AS not_useful, MAX(created_at) AS last
+           SUM(abstained) AS abstained, SUM(not_useful) AS not_useful, MAX(created_at) AS last,
+           GROUP_CONCAT(DISTINCT picked) AS picked
       FROM misses GROUP BY normalized ORDER BY COUNT(*) DESC, last DESC LIMIT ?`);
   const selectRates = db.prepare(`
     SELECT q.entry_id AS entry_id, SUM(f.useful) AS useful, SUM(1 - f.useful) AS not_useful
@@ -182,7 +183,14 @@ export function createFaqStore(db: Database): FaqStore {
       return (selectFeedback.all(questionId) as FeedbackRow[]).map(toFeedback);
     },
     unansweredQuestions(limit) {
-      const rows = selectUnanswered.all(limit) as { normalized: string; example: string; abstained: number; not_useful: number; last: number }[];
+      const rows = selectUnanswered.all(limit) as {
+        normalized: string;
+        example: string;
+        abstained: number;
+        not_useful: number;
+        last: number;
+        picked: string | null;
+      }[];
       return rows.map((row) => ({
         normalized: row.normalized,
         example: row.example,
@@ -190,6 +198,7 @@ export function createFaqStore(db: Database): FaqStore {
         abstained: row.abstained,
         notUseful: row.not_useful,
         lastAskedAt: new Date(row.last),
+        pickedEntries: row.picked ? row.picked.split(',').sort() : [],
       }));
     },
     feedbackRates() {

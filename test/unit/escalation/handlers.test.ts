@@ -342,7 +342,7 @@ describe('escalation: admin', () => {
     const overview = await h.say(ADMIN, 'certif-admin', '');
     expect(overview.text).toContain('**le canal ~support-nord** (1)');
     expect(overview.text).toContain('#1 · en attente · depuis 1 j 2 h');
-    expect(overview.text).toContain('« mot de passe pix perdu » — 3 fois');
+    expect(overview.text).toContain('« mot de passe pix perdu » — 3 fois (abstention 2, « Pas utile » 1 ; fiche choisie ensuite : `pix-definition`)');
     expect(overview.text).toContain('`delai-six-mois` : 75 % utile');
   });
 
@@ -404,6 +404,10 @@ describe('escalation: admin', () => {
     const csv = String(dm.message.file?.content);
     expect(csv.split('\r\n')[0]).toBe('ticket,etat,destinataire,demandeur,question,pris_par,repondu_par,cree_le,age_heures,clos_le');
     expect(csv).toContain('"Quand vais-je recevoir ma convocation, ""vite"" ?"');
+    await h.say(ADMIN, 'certif-admin', 'export questions');
+    const questions = String(h.notifier.posts.at(-1)!.message.file?.content).trimEnd().split('\r\n');
+    expect(questions[0]).toBe('question,forme_normalisee,occurrences,abstentions,pas_utile,derniere_fois,fiches_choisies');
+    expect(questions[1]).toBe('mot de passe pix perdu,mot passe pix perdu,3,2,1,2026-11-20T10:00:00.000Z,pix-definition');
     const reload = await h.say(ADMIN, 'certif-admin', 'recharger');
     expect(reload.text).toContain('✅ **directory** : 2 organismes de formation, 2 cohortes');
   });

@@ -20,7 +20,7 @@ export function createFakeFaq(questions: LoggedQuestion[] = [], entries: Knowled
     getQuestion: (id) => questions.find((question) => question.id === id),
     entryInfo: (id) => entries.find((entry) => entry.id === id),
     unansweredQuestions: (limit) =>
-      [{ normalized: 'mot passe pix perdu', example: 'mot de passe pix perdu', count: 3, abstained: 2, notUseful: 1, lastAskedAt: new Date('2026-11-20T10:00:00Z') }].slice(0, limit),
+      [{ normalized: 'mot passe pix perdu', example: 'mot de passe pix perdu', count: 3, abstained: 2, notUseful: 1, lastAskedAt: new Date('2026-11-20T10:00:00Z'), pickedEntries: ['pix-definition'] }].slice(0, limit),
     feedbackRates: () => [{ entryId: 'delai-six-mois', useful: 3, notUseful: 1 }],
   };
 }

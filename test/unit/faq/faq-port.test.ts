@@ -71,9 +71,12 @@ describe('FaqPort', () => {
     await router.dispatch(anAction('faq.feedback', { q: answered?.questionId ?? 0, useful: false }));
     await router.dispatch(anAction('faq.feedback', { q: answered?.questionId ?? 0, useful: true }, { user: aUser({ id: 'user-bob', username: 'bob' }) }));
 
+    // The asker then picks an entry among the closest ones: curators see it next to the wording.
+    await router.dispatch(anAction('faq.pick', { q: first?.questionId ?? 0, e: 'delai-six-mois' }));
+
     const unanswered = port.unansweredQuestions(10);
-    expect(unanswered[0]).toMatchObject({ count: 2, abstained: 2, notUseful: 0, example: 'Le parking de la gare est payant' });
-    expect(unanswered[1]).toMatchObject({ count: 1, abstained: 0, notUseful: 1, example: 'qui me convoque au ccp1' });
+    expect(unanswered[0]).toMatchObject({ count: 2, abstained: 2, notUseful: 0, example: 'Le parking de la gare est payant', pickedEntries: ['delai-six-mois'] });
+    expect(unanswered[1]).toMatchObject({ count: 1, abstained: 0, notUseful: 1, example: 'qui me convoque au ccp1', pickedEntries: [] });
     expect(port.feedbackRates()).toEqual([{ entryId: answered?.entry, useful: 1, notUseful: 1 }]);
   });
 
