@@ -12,6 +12,7 @@ import { registerPrivacy } from './features/privacy/privacy-handlers.js';
 import { ESCALATION_MIGRATIONS, registerEscalation } from './features/escalation/index.js';
 import { DEADLINE_MIGRATIONS, registerDeadline } from './features/deadline/index.js';
 import { DOSSIER_MIGRATIONS, registerDossier } from './features/dossier/index.js';
+import type { CalendarPort } from './features/ports.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { openDatabase, type Database, type Migration } from './storage/database.js';
 
@@ -172,8 +173,9 @@ export function createApp(options: AppOptions): App {
 function registerFeatures(deps: FeatureDeps): void {
   // features
   const faq = registerFaq(deps);
-  const dossier = registerDossier(deps);
-  registerDeadline(deps, { dossier });
+  let calendars: CalendarPort | undefined;
+  const dossier = registerDossier(deps, { calendars: () => calendars });
+  calendars = registerDeadline(deps, { dossier });
   registerEscalation(deps, { faq });
   registerPrivacy(deps);
 }

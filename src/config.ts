@@ -176,8 +176,13 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   if (!e.FAQ_CLARIFY_MAX_SCORE || e.FAQ_CLARIFY_MAX_SCORE < e.FAQ_ANSWER_MAX_SCORE) {
     problems.push('FAQ_CLARIFY_MAX_SCORE : doit être supérieur ou égal à FAQ_ANSWER_MAX_SCORE');
   }
-  if (!e.FAQ_ANCHORED_ANSWER_MAX_SCORE || e.FAQ_ANCHORED_ANSWER_MAX_SCORE < e.FAQ_ANSWER_MAX_SCORE) {
-    problems.push('FAQ_ANCHORED_ANSWER_MAX_SCORE : doit être supérieur ou égal à FAQ_ANSWER_MAX_SCORE');
+  // Between the two: an anchored question above the clarification threshold would abstain where it should clarify.
+  if (
+    !e.FAQ_ANCHORED_ANSWER_MAX_SCORE ||
+    e.FAQ_ANCHORED_ANSWER_MAX_SCORE < e.FAQ_ANSWER_MAX_SCORE ||
+    e.FAQ_ANCHORED_ANSWER_MAX_SCORE > e.FAQ_CLARIFY_MAX_SCORE
+  ) {
+    problems.push('FAQ_ANCHORED_ANSWER_MAX_SCORE : doit être compris entre FAQ_ANSWER_MAX_SCORE et FAQ_CLARIFY_MAX_SCORE');
   }
   if (!e.FAQ_SUGGEST_MAX_SCORE || e.FAQ_SUGGEST_MAX_SCORE < e.FAQ_CLARIFY_MAX_SCORE) {
     problems.push('FAQ_SUGGEST_MAX_SCORE : doit être supérieur ou égal à FAQ_CLARIFY_MAX_SCORE');

@@ -25,7 +25,8 @@ export function toJsonLine(question: string, reply: Reply): string {
     answered,
     entry: answered ? (faq?.entry ?? null) : null,
     score: faq?.score ?? null,
-    suggestions: faq?.outcome === 'clarified' ? faq.suggestions : [],
+    // The entries offered instead of an answer: a clarification's choices, or the closest entries of an abstention.
+    suggestions: answered ? [] : (faq?.suggestions ?? []),
     text: renderText(reply).text,
   });
 }

@@ -41,15 +41,15 @@ export interface Notifier {
 }
 
 /**
- * The bot may not post in that channel (it is not a member): the feature tells the user how to add it, by the
- * account name the transport knows.
+ * The bot may not post in that channel (not a member, or a read-only channel): the feature tells the user how to add
+ * it, by the account name the transport knows.
  */
 export class NotInChannelError extends Error {
   constructor(
     readonly botUsername: string,
     options?: { cause?: unknown },
   ) {
-    super('the bot is not a member of the channel', options);
+    super('the bot may not post in this channel', options);
     this.name = 'NotInChannelError';
   }
 }

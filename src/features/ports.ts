@@ -42,8 +42,8 @@ export interface UnansweredQuestion {
   notUseful: number;
   lastAskedAt: Date;
   /**
-   * Entries the askers chose afterwards among the closest ones the bot named: the wording is a phrasing those entries
-   * are missing (curators add it to their `questions:`).
+   * Entries the askers chose afterwards among the closest ones the bot named, unless they then judged the answer
+   * « Pas utile »: the wording is a phrasing those entries are missing (curators add it to their `questions:`).
    */
   pickedEntries: string[];
 }
@@ -66,6 +66,12 @@ export interface FaqPort {
 
 /** Button action the FAQ offers when it abstains or after « Pas utile »; registered by the escalation feature. */
 export const ESCALATE_ACTION = 'escalation.start';
+
+/** What /deadline tells other features about a user's certification calendar. */
+export interface CalendarPort {
+  /** True when the user has saved a calendar whose certification is not over on the day of `at` (see calendarIsOver). */
+  certificationOngoing(userId: string, at: Date): boolean;
+}
 
 export interface DossierPort {
   /** French labels of the checklist items still missing for this user (empty when the file is complete). */

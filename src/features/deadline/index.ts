@@ -5,7 +5,7 @@ import { dialogErrors, message, openDialog, type Button, type DialogSpec, type M
 import { foldText } from '../../core/text.js';
 import type { Logger } from '../../logger.js';
 import type { Database } from '../../storage/database.js';
-import type { DossierPort } from '../ports.js';
+import type { CalendarPort, DossierPort } from '../ports.js';
 import { calendarDateIn, DATE_EXAMPLE, formatShort, parseFrenchDate, toIsoDay, type CalendarDate } from './dates.js';
 import { renderCalendar } from './render.js';
 import { describeReminder, runDueReminders, syncReminders, TICK_MS, type RunSummary } from './reminders.js';
@@ -64,7 +64,7 @@ function endDialog(): DialogSpec {
   };
 }
 
-export function registerDeadline(deps: FeatureDeps, ports: { dossier?: DossierPort } = {}): ReminderRunner {
+export function registerDeadline(deps: FeatureDeps, ports: { dossier?: DossierPort } = {}): ReminderRunner & CalendarPort {
   const { router, db, config, log, notifier } = deps;
   const timeZone = config.timezone;
   const store: DeadlineStore = createDeadlineStore(db);
@@ -253,6 +253,11 @@ export function registerDeadline(deps: FeatureDeps, ports: { dossier?: DossierPo
     },
   });
 
+  const certificationOngoing = (userId: string, at: Date): boolean => {
+    const saved = store.get(userId);
+    return saved !== undefined && !calendarIsOver(saved, calendarDateIn(at, timeZone));
+  };
+
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   /** The tick in progress, if any: one at a time, and `stop()` waits for it (a send must be marked before the db closes). */
@@ -290,5 +295,5 @@ export function registerDeadline(deps: FeatureDeps, ports: { dossier?: DossierPo
     },
   };
   deps.addJob(job);
-  return runner;
+  return { ...runner, certificationOngoing };
 }

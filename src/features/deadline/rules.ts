@@ -72,11 +72,14 @@ export function examLimit(end: CalendarDate): CalendarDate {
 }
 
 /**
- * A saved calendar whose certification is over on `day`: its limit (from the end of training), its exam and its Pix
- * dates are all before that day. Retention erases such calendars once nobody has touched them for the period.
+ * A saved calendar whose certification is over on `day`: its limit (from the end of training), its exam and the end
+ * of validity of its Pix certificate are all before that day. Retention erases such calendars once nobody has touched
+ * them for the period.
  */
 export function calendarIsOver(dates: { end?: CalendarDate; exam?: CalendarDate; pix?: CalendarDate }, day: CalendarDate): boolean {
-  const relevant = [dates.end && examLimit(dates.end), dates.exam, dates.pix].filter((date): date is CalendarDate => date !== undefined);
+  const relevant = [dates.end && examLimit(dates.end), dates.exam, dates.pix && pixValidUntil(dates.pix)].filter(
+    (date): date is CalendarDate => date !== undefined,
+  );
   return relevant.every((date) => compareDates(date, day) < 0);
 }
 

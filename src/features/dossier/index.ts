@@ -2,7 +2,7 @@ import type { FeatureDeps } from '../../app.js';
 import type { ActionInput, CommandInput, DialogInput, Scalar } from '../../core/incoming.js';
 import { dialogErrors, message, noReply, openDialog, type MessageReply, type Reply } from '../../core/reply.js';
 import type { Database } from '../../storage/database.js';
-import type { DossierPort } from '../ports.js';
+import type { CalendarPort, DossierPort } from '../ports.js';
 import {
   cleanDraft,
   findClashes,
@@ -42,8 +42,11 @@ const FULL_TEXT =
 
 const FIELD_NAMES = { title: 'titre', environment: 'environnement', audience: 'public' } as const;
 
-/** Registers `/dossier`, its buttons and its dialog; returns the port the reminders use. */
-export function registerDossier(deps: FeatureDeps): DossierPort {
+/**
+ * Registers `/dossier`, its buttons and its dialog; returns the port the reminders use. `calendars` is read lazily
+ * (/deadline is registered after this feature, as it uses the returned port).
+ */
+export function registerDossier(deps: FeatureDeps, ports: { calendars?: () => CalendarPort | undefined } = {}): DossierPort {
   const { router, db } = deps;
   const store: DossierStore = createDossierStore(db);
 
@@ -62,8 +65,9 @@ export function registerDossier(deps: FeatureDeps): DossierPort {
       return `${progress.done}/${progress.total} étapes faites, ${fiches}`;
     },
     eraseFor: (userId) => store.erase(userId),
-    // A dossier nobody has touched for the retention period belongs to a certification long past its deadline.
-    purgeOlderThan: (cutoff) => store.purgeInactiveBefore(cutoff),
+    // A dossier nobody has touched for the retention period goes, unless /deadline knows a certification still ahead.
+    purgeOlderThan: (cutoff) =>
+      store.purgeInactiveBefore(cutoff, (userId) => ports.calendars?.()?.certificationOngoing(userId, deps.clock.now()) ?? false),
   });
 
   const show = (userId: string, options: { intro?: string; replaceOriginal?: boolean } = {}): MessageReply =>

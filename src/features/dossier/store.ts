@@ -54,10 +54,11 @@ export interface DossierStore {
   erase(userId: string): number;
   exportFor(userId: string): ExportedDossier;
   /**
-   * Erases the dossiers whose last change (an item ticked, a fiche written) is before `cutoff`; returns the number of
-   * rows deleted. Unticking leaves no trace, so a dossier is judged by what it still holds.
+   * Erases the dossiers whose last change (an item ticked, a fiche written) is before `cutoff`, except those `keep`
+   * says are still needed; returns the number of rows deleted. Unticking leaves no trace, so a dossier is judged by
+   * what it still holds.
    */
-  purgeInactiveBefore(cutoff: Date): number;
+  purgeInactiveBefore(cutoff: Date, keep: (userId: string) => boolean): number;
   transaction<T>(work: () => T): T;
 }
 
@@ -116,10 +117,11 @@ export function createDossierStore(db: Database): DossierStore {
     erase(userId) {
       return db.transaction(() => eraseItems.run(userId).changes + eraseFiches.run(userId).changes)();
     },
-    purgeInactiveBefore(cutoff) {
+    purgeInactiveBefore(cutoff, keep) {
       return db.transaction(() =>
         inactiveUsers
           .all(cutoff.toISOString())
+          .filter(({ user_id: userId }) => !keep(userId))
           .reduce((deleted, { user_id: userId }) => deleted + eraseItems.run(userId).changes + eraseFiches.run(userId).changes, 0),
       )();
     },

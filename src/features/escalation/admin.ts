@@ -63,7 +63,8 @@ function unansweredTable(questions: readonly UnansweredQuestion[]): string {
   if (questions.length === 0) return 'Aucune question sans réponse.';
   return questions
     .map((q, index) => {
-      const picked = q.pickedEntries.length > 0 ? ` ; fiche choisie ensuite : ${q.pickedEntries.map((id) => `\`${id}\``).join(', ')}` : '';
+      const chosen = q.pickedEntries.length > 1 ? 'fiches choisies ensuite' : 'fiche choisie ensuite';
+      const picked = q.pickedEntries.length > 0 ? ` ; ${chosen} : ${q.pickedEntries.map((id) => `\`${id}\``).join(', ')}` : '';
       return `${index + 1}. « ${q.example} » — ${q.count} fois (abstention ${q.abstained}, « Pas utile » ${q.notUseful}${picked})`;
     })
     .join('\n');

@@ -13,11 +13,13 @@ const OLDEST_BUCKET = 'plus_7j';
 /** Gauges read from SQLite at scrape time: tickets by state and age, and messages still waiting in the outbox. */
 export function registerEscalationMetrics(metrics: Metrics, db: Database, clock: Clock): void {
   const countByState = db.prepare('SELECT state, COUNT(*) AS n FROM escalation_tickets GROUP BY state');
-  // @l0 > @l1 > @l2: the instants that close the AGE_BUCKETS (24 h, 72 h and 168 h ago).
-  const countByAge = db.prepare(`
-    SELECT SUM(created_at > @l0) AS b0, SUM(created_at <= @l0 AND created_at > @l1) AS b1,
-           SUM(created_at <= @l1 AND created_at > @l2) AS b2, SUM(created_at <= @l2) AS b3
-      FROM escalation_tickets WHERE state != 'closed'`);
+  // One SUM per bucket, between the instants that close it (@l0 = 24 h ago, @l1 = 72 h ago…); the last is open-ended.
+  const bucketSums = [...AGE_BUCKETS, undefined].map((_, index) => {
+    const youngerThan = index < AGE_BUCKETS.length ? `created_at > @l${index}` : '1';
+    const olderThan = index > 0 ? `created_at <= @l${index - 1}` : '1';
+    return `SUM(${olderThan} AND ${youngerThan}) AS b${index}`;
+  });
+  const countByAge = db.prepare(`SELECT ${bucketSums.join(', ')} FROM escalation_tickets WHERE state != 'closed'`);
   const countBacklog = db.prepare('SELECT COUNT(*) AS n FROM escalation_outbox WHERE delivered_at IS NULL');
   metrics.addStateGauge({
     name: 'certif_bot_tickets',

@@ -135,9 +135,11 @@ export function registerFaq(deps: FeatureDeps): FaqPort {
     } catch (error) {
       ctx.log.warn({ err: error }, 'sharing an answer failed');
       if (error instanceof NotInChannelError) {
-        return message(`Je n'ai pas pu publier la réponse : je ne suis pas membre de ce canal. Ajoutez-moi (\`/invite @${error.botUsername}\`), puis réessayez.`);
+        return message(
+          `Je n'ai pas pu publier la réponse : je ne peux pas écrire dans ce canal (je n'en suis pas membre, ou il est en lecture seule). Ajoutez-moi au canal (\`/invite @${error.botUsername}\`), puis réessayez.`,
+        );
       }
-      return message("Je n'ai pas pu publier la réponse dans le canal pour l'instant (Mattermost ne répond pas). Rien n'a été publié : réessayez dans un moment.");
+      return message("La publication de la réponse dans le canal a échoué : rien n'a été publié. Réessayez dans un moment.");
     }
     return message("C'est partagé dans le canal. Merci !");
   });

@@ -137,7 +137,9 @@ export function createFaqStore(db: Database): FaqStore {
   // A question counts once as « abstained » and once per « Pas utile »; grouped on its normalized form.
   const selectUnanswered = db.prepare(`
     WITH misses AS (
-      SELECT q.id, q.normalized, q.text, q.created_at, 1 AS abstained, 0 AS not_useful, q.entry_id AS picked
+      -- A pick the asker then judged « Pas utile » is not a phrasing to add to that entry.
+      SELECT q.id, q.normalized, q.text, q.created_at, 1 AS abstained, 0 AS not_useful,
+             CASE WHEN EXISTS (SELECT 1 FROM faq_feedback f WHERE f.question_id = q.id AND f.useful = 0) THEN NULL ELSE q.entry_id END AS picked
         FROM faq_questions q WHERE q.outcome = 'abstained' AND q.normalized <> ''
       UNION ALL
       SELECT q.id, q.normalized, q.text, q.created_at, 0, 1, NULL

@@ -358,5 +358,6 @@ export function decide(candidates: readonly FaqCandidate[], settings: PolicySett
   if (first.score <= settings.clarifyMaxScore) {
     return { outcome: 'clarified', suggestions: candidates.slice(0, 3), score: first.score };
   }
-  return { outcome: 'abstained', score: first.score, nearby: first.score <= settings.suggestMaxScore ? candidates.slice(0, 3) : [] };
+  // Only entries close enough themselves: a far third candidate would be noise.
+  return { outcome: 'abstained', score: first.score, nearby: candidates.slice(0, 3).filter((candidate) => candidate.score <= settings.suggestMaxScore) };
 }

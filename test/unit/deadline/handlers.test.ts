@@ -287,38 +287,48 @@ describe('personal data provider', () => {
     db.close();
   });
 
-  it('erases a calendar that is over: untouched since the cutoff, limit and dates before it, nothing left to send', async () => {
+  it('erases a calendar that is over: untouched since the cutoff, limit, exam and Pix validity before it, nothing left to send', async () => {
     const deps = aFeatureDeps({ migrations: DEADLINE_MIGRATIONS });
     const { router, db, personalData: registry, clock } = deps;
     const runner = registerDeadline(deps);
     const bob = aUser({ id: 'user-bob', username: 'bob' });
     const carol = aUser({ id: 'user-carol', username: 'carol' });
+    const dan = aUser({ id: 'user-dan', username: 'dan' });
     // Saved on 23/11/2026. Alice: limit 28/02/2027. Bob: exam 12/03/2027 with reminders. Carol: limit 15/12/2026.
+    // Dan: limit 15/12/2026 and a Pix certificate of 20/11/2026, valid until 20/11/2029.
     await router.dispatch(aCommand('deadline', '31/08/2026'));
     await router.dispatch(aCommand('deadline', 'examen 12/03/2027', { user: bob }));
     await router.dispatch(aCommand('deadline', 'rappels oui', { user: bob }));
     await router.dispatch(aCommand('deadline', '15/06/2026', { user: carol }));
-    // Carol comes back on 10/03/2027 to save a Pix date already past.
+    await router.dispatch(aCommand('deadline', '15/06/2026', { user: dan }));
+    await router.dispatch(aCommand('deadline', 'pix 20/11/2026', { user: dan }));
+    // Carol comes back on 10/03/2027 to change her end date (limit 15/01/2027).
     clock.set('2027-03-10T09:00:00Z');
-    await router.dispatch(aCommand('deadline', 'pix 20/02/2027', { user: carol }));
+    await router.dispatch(aCommand('deadline', '15/07/2026', { user: carol }));
     await runner.runDueReminders(new Date('2027-03-11T09:00:00Z'));
     const provider = registry.list().find((candidate) => candidate.label === 'Dates et rappels')!;
     const calendars = () => (db.prepare('SELECT user_id FROM deadline_calendars ORDER BY user_id').all() as { user_id: string }[]).map((row) => row.user_id);
+    expect(runner.certificationOngoing('user-alice', new Date('2027-02-27T09:00:00Z'))).toBe(true);
+    expect(runner.certificationOngoing('user-alice', new Date('2027-03-01T09:00:00Z'))).toBe(false);
+    expect(runner.certificationOngoing('user-nobody', new Date('2027-03-01T09:00:00Z'))).toBe(false);
 
     // Cutoff 27/02/2027: alice's limit (28/02) is not before it yet.
     provider.purgeOlderThan!(new Date('2027-02-27T09:00:00Z'));
-    expect(calendars()).toEqual(['user-alice', 'user-bob', 'user-carol']);
-    // Cutoff 05/03/2027: alice's certification is over; bob's exam (12/03) is ahead; carol changed hers after it.
+    expect(calendars()).toEqual(['user-alice', 'user-bob', 'user-carol', 'user-dan']);
+    // Cutoff 05/03/2027: alice's certification is over; bob's exam (12/03) is ahead; carol changed hers after it; dan's
+    // Pix certificate is still valid.
     provider.purgeOlderThan!(new Date('2027-03-05T09:00:00Z'));
-    expect(calendars()).toEqual(['user-bob', 'user-carol']);
+    expect(calendars()).toEqual(['user-bob', 'user-carol', 'user-dan']);
     // Cutoff 01/04/2027: a reminder still to send keeps bob's calendar, whatever its dates.
     db.prepare("UPDATE deadline_reminders SET status = 'pending' WHERE user_id = 'user-bob' AND kind = 'exam-1'").run();
     provider.purgeOlderThan!(new Date('2027-04-01T09:00:00Z'));
-    expect(calendars()).toEqual(['user-bob']);
+    expect(calendars()).toEqual(['user-bob', 'user-dan']);
     db.prepare("UPDATE deadline_reminders SET status = 'sent' WHERE user_id = 'user-bob'").run();
     provider.purgeOlderThan!(new Date('2027-04-01T09:00:00Z'));
+    expect(calendars()).toEqual(['user-dan']);
+    expect(db.prepare("SELECT COUNT(*) AS n FROM deadline_reminders WHERE user_id <> 'user-dan'").get()).toEqual({ n: 0 });
+    provider.purgeOlderThan!(new Date('2029-11-21T09:00:00Z'));
     expect(calendars()).toEqual([]);
-    expect(db.prepare('SELECT COUNT(*) AS n FROM deadline_reminders').get()).toEqual({ n: 0 });
     db.close();
   });
 });

@@ -344,22 +344,32 @@ describe('/dossier state, personal data and reminders', () => {
     try {
       const app = createTestApp({ databaseFile });
       const bob = aUser({ id: 'user-bob', username: 'bob' });
+      const carol = aUser({ id: 'user-carol', username: 'carol' });
       await app.router.dispatch(aCommand('dossier', 'coche dp')); // alice, 23/11/2026
       await app.router.dispatch(aCommand('dossier', 'coche pix', { user: bob }));
+      // Carol ticks early in a long training; /deadline knows her limit, 31/05/2028, is still ahead.
+      await app.router.dispatch(aCommand('dossier', 'coche dp', { user: carol }));
+      await app.router.dispatch(aCommand('deadline', '30/11/2027', { user: carol }));
       app.clock.set('2027-02-01T09:00:00Z');
       await app.router.dispatch(aCommand('dossier', FICHES[0]!)); // alice again
       // The purge runs when the jobs start, then daily. 365 days before 20/01/2028 is 20/01/2027: bob's last change
-      // is older; alice's fiche is not, so her whole dossier stays (her item included).
+      // is older; alice's fiche is not, so her whole dossier stays (her item included); carol's certification is ahead.
       app.clock.set('2028-01-20T09:00:00Z');
       app.start();
-      expect(owners(app)).toEqual([{ user_id: 'user-alice' }]);
+      expect(owners(app)).toEqual([{ user_id: 'user-alice' }, { user_id: 'user-carol' }]);
       expect(asMessage(await app.router.dispatch(aCommand('dossier', ''))).text).toContain('2/11');
       await app.close();
 
       const later = createTestApp({ databaseFile, now: '2028-02-02T09:00:00Z' });
       later.start();
-      expect(owners(later)).toEqual([]);
+      expect(owners(later)).toEqual([{ user_id: 'user-carol' }]);
       await later.close();
+
+      // Once her limit is past, her untouched dossier goes too.
+      const after = createTestApp({ databaseFile, now: '2028-06-02T09:00:00Z' });
+      after.start();
+      expect(owners(after)).toEqual([]);
+      await after.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

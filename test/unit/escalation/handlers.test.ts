@@ -381,16 +381,21 @@ describe('escalation: admin', () => {
       return Object.fromEntries([...scraped.matchAll(/certif_bot_tickets_not_closed_by_age\{age="(\w+)"\} (\d+)/g)].map((m) => [m[1], Number(m[2])]));
     };
     await askAndConfirm(h, 'Quand vais-je recevoir ma convocation au CCP1 ?');
-    h.clock.advance(100 * 3_600_000);
+    h.clock.advance(96 * 3_600_000);
     await askAndConfirm(h, 'Comment se passe le jury du CCP1 ?');
+    h.clock.advance(48 * 3_600_000);
+    await askAndConfirm(h, 'Qui sera dans le jury du CCP1 ?');
     h.clock.advance(24 * 3_600_000);
     const youngest = await askAndConfirm(h, 'Où se passe la session du CCP1 ?');
-    // 124 h, exactly 24 h, 0 h.
-    expect(await ages()).toEqual({ moins_1j: 1, '1j_3j': 1, '3j_7j': 1, plus_7j: 0 });
-    h.clock.advance(50 * 3_600_000);
-    expect(await ages()).toEqual({ moins_1j: 0, '1j_3j': 1, '3j_7j': 1, plus_7j: 1 });
+    // Exactly 168 h, exactly 72 h, exactly 24 h, 0 h: each boundary belongs to the older bucket.
+    expect(await ages()).toEqual({ moins_1j: 1, '1j_3j': 1, '3j_7j': 1, plus_7j: 1 });
+    h.clock.advance(1);
+    expect(await ages()).toEqual({ moins_1j: 1, '1j_3j': 1, '3j_7j': 1, plus_7j: 1 });
+    h.clock.advance(24 * 3_600_000);
+    // 192 h, 96 h, 48 h, 24 h + 1 ms.
+    expect(await ages()).toEqual({ moins_1j: 0, '1j_3j': 2, '3j_7j': 1, plus_7j: 1 });
     await h.submit(BOB, 'escalation.close', { t: youngest }, {}, SUPPORT_NORD);
-    expect(await ages()).toEqual({ moins_1j: 0, '1j_3j': 0, '3j_7j': 1, plus_7j: 1 });
+    expect(await ages()).toEqual({ moins_1j: 0, '1j_3j': 1, '3j_7j': 1, plus_7j: 1 });
   });
 
   it('exports CSV in a DM and reloads the directory', async () => {

@@ -98,9 +98,10 @@ describe('FAQ handlers', () => {
     expect(reply.text).toContain("pas de fiche qui réponde exactement");
     expect(reply.text).toContain("s'en approchent peut-être");
     const picks = (reply.buttons ?? []).filter((b) => b.action === 'faq.pick');
-    expect(picks).toHaveLength(3);
+    expect(picks.length).toBeGreaterThanOrEqual(1);
+    expect(picks.length).toBeLessThanOrEqual(3);
     expect(picks[0]?.payload).toMatchObject({ e: 'dp-remise' });
-    if (app.router.actions().includes('escalation.start')) expect(reply.buttons?.at(-1)?.label).toBe('Transmettre ma question');
+    expect(reply.buttons?.at(-1)?.label).toBe('Transmettre ma question');
 
     const picked = asMessage(await app.router.dispatch(anAction('faq.pick', { ...picks[0]!.payload })));
     expect(picked.meta?.faq).toMatchObject({ outcome: 'answered', entry: 'dp-remise' });
@@ -185,7 +186,7 @@ describe('FAQ handlers', () => {
       return appOn(undefined, { notifier });
     };
     const down = asMessage(await failing(new Error('ECONNREFUSED')).router.dispatch(anAction('faq.share', { ...share?.payload }, { conversation })));
-    expect(down.text).toMatch(/pour l'instant/);
+    expect(down.text).toMatch(/a échoué : rien n'a été publié/);
     expect(down.text).not.toContain('/invite');
     const outside = asMessage(
       await failing(new NotInChannelError('assistant-formation')).router.dispatch(anAction('faq.share', { ...share?.payload }, { conversation })),

@@ -71,13 +71,25 @@ describe('FaqPort', () => {
     await router.dispatch(anAction('faq.feedback', { q: answered?.questionId ?? 0, useful: false }));
     await router.dispatch(anAction('faq.feedback', { q: answered?.questionId ?? 0, useful: true }, { user: aUser({ id: 'user-bob', username: 'bob' }) }));
 
-    // The asker then picks an entry among the closest ones: curators see it next to the wording.
-    await router.dispatch(anAction('faq.pick', { q: first?.questionId ?? 0, e: 'delai-six-mois' }));
+    // The asker then picks an entry among the closest ones: curators see it next to the wording, until she judges
+    // that answer « Pas utile ».
+    const near = await ask('le parking a un délai après la formation ?');
+    expect(near?.outcome).toBe('abstained');
+    expect(near?.suggestions).toEqual(['delai-six-mois']);
+    await router.dispatch(anAction('faq.pick', { q: near?.questionId ?? 0, e: 'delai-six-mois' }));
+    const nearGroup = () => port.unansweredQuestions(10).find((q) => q.example === 'le parking a un délai après la formation ?');
+    expect(nearGroup()).toMatchObject({ abstained: 1, notUseful: 0, pickedEntries: ['delai-six-mois'] });
+    await router.dispatch(anAction('faq.feedback', { q: near?.questionId ?? 0, useful: false }));
+    expect(nearGroup()).toMatchObject({ abstained: 1, notUseful: 1, pickedEntries: [] });
 
     const unanswered = port.unansweredQuestions(10);
-    expect(unanswered[0]).toMatchObject({ count: 2, abstained: 2, notUseful: 0, example: 'Le parking de la gare est payant', pickedEntries: ['delai-six-mois'] });
-    expect(unanswered[1]).toMatchObject({ count: 1, abstained: 0, notUseful: 1, example: 'qui me convoque au ccp1', pickedEntries: [] });
-    expect(port.feedbackRates()).toEqual([{ entryId: answered?.entry, useful: 1, notUseful: 1 }]);
+    expect(unanswered.find((q) => q.example === 'Le parking de la gare est payant')).toMatchObject({ count: 2, abstained: 2, notUseful: 0, pickedEntries: [] });
+    expect(unanswered.find((q) => q.example === 'qui me convoque au ccp1')).toMatchObject({ count: 1, abstained: 0, notUseful: 1, pickedEntries: [] });
+    // Most « Pas utile » first, then most « Utile ».
+    expect(port.feedbackRates()).toEqual([
+      { entryId: answered?.entry, useful: 1, notUseful: 1 },
+      { entryId: 'delai-six-mois', useful: 0, notUseful: 1 },
+    ]);
   });
 
   it('registers the knowledge watcher as a background job that starts and stops cleanly', async () => {
