@@ -87,7 +87,7 @@ export function replyFor(
         // Not an answer: the closest entries, named as such, for the user to judge; the hand-off stays offered.
         return message(
           "Je n'ai pas de fiche qui réponde exactement à cette question, et je préfère ne rien inventer. " +
-            `Les fiches ci-dessous s'en approchent peut-être.\n\n${help.text}`,
+            `${understanding.nearby.length > 1 ? "Les fiches ci-dessous s'en approchent" : "La fiche ci-dessous s'en approche"} peut-être.\n\n${help.text}`,
           { buttons: [...pickButtons(understanding.nearby, questionId), ...help.buttons], meta: { faq } },
         );
       }

@@ -96,11 +96,11 @@ describe('FAQ handlers', () => {
     const reply = asMessage(await app.router.dispatch(aMessage('le DP faut le rendre avant quelle date, mon formateur me met la pression')));
     expect(reply.meta?.faq).toMatchObject({ outcome: 'abstained', entry: null });
     expect(reply.text).toContain("pas de fiche qui réponde exactement");
-    expect(reply.text).toContain("s'en approchent peut-être");
     const picks = (reply.buttons ?? []).filter((b) => b.action === 'faq.pick');
     expect(picks.length).toBeGreaterThanOrEqual(1);
     expect(picks.length).toBeLessThanOrEqual(3);
     expect(picks[0]?.payload).toMatchObject({ e: 'dp-remise' });
+    expect(reply.text).toContain(picks.length > 1 ? "Les fiches ci-dessous s'en approchent peut-être" : "La fiche ci-dessous s'en approche peut-être");
     expect(reply.buttons?.at(-1)?.label).toBe('Transmettre ma question');
 
     const picked = asMessage(await app.router.dispatch(anAction('faq.pick', { ...picks[0]!.payload })));
@@ -111,7 +111,7 @@ describe('FAQ handlers', () => {
     // Far from every entry: no suggestion, only the honest refusal.
     const far = asMessage(await app.router.dispatch(aMessage('recette de la tarte tatin')));
     expect((far.buttons ?? []).filter((b) => b.action === 'faq.pick')).toEqual([]);
-    expect(far.text).not.toContain("s'en approchent");
+    expect(far.text).not.toContain("ci-dessous s'en approch");
   });
 
   it.each(['bonjour', 'merci', 'test', 'ça va ?', 'au revoir', '👍'])('answers small talk « %s » briefly, never from the FAQ', async (text) => {
