@@ -33,6 +33,8 @@ describe('answer / clarify / abstain policy', () => {
     expect(near).toMatchObject({ outcome: 'abstained', score: 0.51 });
     expect(near.outcome === 'abstained' && near.nearby.map((s) => s.entryId)).toEqual(['a', 'b', 'c']);
     expect(decide([c('a', 0.7)], settings)).toMatchObject({ outcome: 'abstained', nearby: [c('a', 0.7)] });
+    // Only candidates close enough themselves.
+    expect(decide([c('a', 0.6), c('b', 0.71), c('c', 0.9)], settings)).toMatchObject({ outcome: 'abstained', nearby: [c('a', 0.6)] });
   });
 
   it('answers a fairer match when the question names the certification world, still with the margin', () => {
