@@ -4,27 +4,15 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runChat } from '../../src/cli/chat.js';
-import type { CliIo } from '../../src/cli/io.js';
 import { runKb } from '../../src/cli/kb.js';
 import { createLocalApp } from '../../src/cli/local-app.js';
 import { message, openDialog } from '../../src/core/reply.js';
+import { captureCli } from '../support/cli.js';
 
 /** The French the CLI prints, end to end through its real entry points. */
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures');
 const directoryFile = path.resolve(import.meta.dirname, '../../knowledge/directory.yaml');
-
-function capture(env: Record<string, string>, stdin = new PassThrough()) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdin,
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env,
-  };
-  return { io, out: () => stdout, err: () => stderr };
-}
 
 describe('CLI French', () => {
   let dir: string;
@@ -38,14 +26,14 @@ describe('CLI French', () => {
     mkdirSync(path.join(knowledge, 'entries'), { recursive: true });
     for (const file of ['glossary.yaml', 'sources.yaml']) cpSync(path.join(fixtures, 'knowledge-mini', file), path.join(knowledge, file));
     cpSync(path.join(fixtures, 'knowledge-mini', 'entries', 'convocation-examens.md'), path.join(knowledge, 'entries', 'convocation-examens.md'));
-    const t = capture({ DATA_DIR: path.join(dir, 'data'), KNOWLEDGE_DIR: knowledge, DIRECTORY_FILE: directoryFile });
+    const t = captureCli({ DATA_DIR: path.join(dir, 'data'), KNOWLEDGE_DIR: knowledge, DIRECTORY_FILE: directoryFile });
     expect(await runKb(['check'], t.io), t.out() + t.err()).toBe(0);
     expect(t.out()).toContain('Base de connaissances valide : 1 fiche.');
   });
 
   it('chat: a yes/no field shows its default as « oui » / « non », never true / false', async () => {
     const stdin = Object.assign(new PassThrough(), { isTTY: true });
-    const t = capture({ DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'error' }, stdin);
+    const t = captureCli({ DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'error' }, stdin);
     const app = createLocalApp(t.io);
     app.router.command({ name: 'essai', description: 'Formulaire de test', hint: '' }, () =>
       openDialog(

@@ -1,34 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runAsk } from '../../../src/cli/ask.js';
-import type { CliIo } from '../../../src/cli/io.js';
-import { createLocalApp } from '../../../src/cli/local-app.js';
+import { runPiped } from '../../support/cli.js';
 
 describe('certif-bot ask --json', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'ask-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
   it('writes one JSON line per question, with the entries offered instead of an answer', async () => {
-    const stdin = new PassThrough();
-    let out = '';
-    const io: CliIo = { stdin, stdout: { write: (text: string) => (out += text) }, stderr: { write: () => true }, env: { DATA_DIR: dir, LOG_LEVEL: 'error' } };
-    const app = createLocalApp(io);
-    stdin.end('c quoi le délai max pour passer le ccp1 ?\njury\nle DP faut le rendre avant quelle date, mon formateur me met la pression\n\nrecette de la tarte tatin\n');
-    expect(await runAsk(app, ['--json'], io)).toBe(0);
-    await app.close();
-    const lines = out.trim().split('\n').map((line) => JSON.parse(line) as { question: string; answered: boolean; entry: string | null; suggestions: string[] });
-    expect(lines.map((line) => line.question)).toEqual([
+    const questions = [
       'c quoi le délai max pour passer le ccp1 ?',
       'jury',
       'le DP faut le rendre avant quelle date, mon formateur me met la pression',
+      '',
       'recette de la tarte tatin',
-    ]);
+    ];
+    const { result, out } = await runPiped(`${questions.join('\n')}\n`, (app, io) => runAsk(app, ['--json'], io));
+    expect(result).toBe(0);
+    const lines = out.trim().split('\n').map((line) => JSON.parse(line) as { question: string; answered: boolean; entry: string | null; suggestions: string[] });
+    // The empty line is skipped.
+    expect(lines.map((line) => line.question)).toEqual(questions.filter((question) => question !== ''));
     expect(lines[0]).toMatchObject({ answered: true, suggestions: [] });
     expect(lines[0]?.entry).not.toBeNull();
     expect(lines[1]).toMatchObject({ answered: false, entry: null });
