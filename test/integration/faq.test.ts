@@ -64,6 +64,22 @@ describe('FAQ over Mattermost', () => {
     expect(botPosts(world, elsewhere)).toHaveLength(0);
   });
 
+  it('no exact answer (real base) → the closest entry as a button; a click shows its answer, with feedback buttons', async () => {
+    world = await startWorld({ env: { ...env, KNOWLEDGE_DIR: path.resolve('knowledge') } });
+    const outcome = await world.mm.executeCommand(world.alice, world.channel, '/certif le DP faut le rendre avant quelle date, mon formateur me met la pression');
+    const offer = outcome.ephemerals[0];
+    expect(textOf(offer!)).toContain("Je n'ai pas de fiche qui réponde exactement");
+    expect(labelsOf(offer!)[0]).toBe('Quand dois-je remettre mon dossier professionnel ?');
+    const click = await world.mm.clickButton(world.alice, offer!, 'Quand dois-je remettre mon dossier professionnel ?');
+    expect(click.ok).toBe(true);
+    const answer = await waitFor(
+      () => world.mm.ephemeralsFor(world.alice).find((post) => textOf(post).includes('au plus tard le jour de la session')),
+      { what: 'the picked answer' },
+    );
+    expect(labelsOf(answer)).toEqual(['👍 Utile', '👎 Pas utile', 'Partager dans le canal']);
+    expect(botPosts(world)).toHaveLength(0);
+  });
+
   it('a mention in the channel → the answer in the thread of the question', async () => {
     world = await startWorld({ env });
     await waitUntilListening(world);
