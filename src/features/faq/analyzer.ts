@@ -25,14 +25,15 @@ export interface Glossary {
 export const EMPTY_GLOSSARY: Glossary = { abbreviations: {}, synonyms: [], domainTerms: [] };
 
 /**
- * Curated French stop words. Generic lists also drop « pas », « plus », « quand », « combien », « avant », « apres »,
- * « sans »… which carry meaning here (a deadline, a negation, a count): those are kept on purpose.
+ * Curated French stop words. Generic lists also drop « pas », « plus », « quand », « combien », « qui », « avant »,
+ * « apres », « sans »… which carry meaning here (a deadline, a person to ask, a negation, a count): those are kept on
+ * purpose (« qui me convoque » asks for someone, « quand suis-je convoqué » for a date).
  */
 export const STOP_WORDS: ReadonlySet<string> = new Set(
   (
     'a au aux avec ce ces cet cette ceci cela ca c ci d de des du en et est es etre suis sont sommes etes il ils elle elles ' +
     'je j tu t te toi on nous vous me m moi se s sa son ses leur leurs lui y l la le les un une uns unes ma mon mes ta ton tes ' +
-    'notre nos votre vos qu que qui quoi quel quelle quels quelles lequel laquelle dont ou par pour sur dans sous ' +
+    'notre nos votre vos qu que quoi quel quelle quels quelles lequel laquelle dont ou par pour sur dans sous ' +
     'ai as avons avez ont avoir eu fait faire faut falloir peut peux pouvons pouvez peuvent pouvoir dois doit devons ' +
     'devez doivent devoir veux veut voudrais voudrait vouloir sais savoir savez est-ce estce ' +
     'comment alors donc or ni mais si bien tres trop aussi meme deja encore ici la-bas voila svp stp merci bonjour salut ' +

@@ -53,7 +53,7 @@ describe('FAQ handlers', () => {
     const app = appOn();
     const reply = asMessage(await app.router.dispatch(aMessage('@certif-bot qui me convoque au CCP1 ?')));
     const row = app.db.prepare('SELECT * FROM faq_questions WHERE id = ?').get(reply.meta?.faq?.questionId) as Record<string, unknown>;
-    expect(row).toMatchObject({ user_id: 'user-alice', text: 'qui me convoque au CCP1 ?', normalized: 'convoc ccp1', outcome: 'answered', entry_id: 'convocation-examens' });
+    expect(row).toMatchObject({ user_id: 'user-alice', text: 'qui me convoque au CCP1 ?', normalized: 'qui convoc ccp1', outcome: 'answered', entry_id: 'convocation-examens' });
     expect(JSON.parse(String(row.candidates))[0]).toMatchObject({ entryId: 'convocation-examens' });
   });
 
