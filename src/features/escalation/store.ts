@@ -99,28 +99,27 @@ export interface StoredProfile extends Profile {
   updatedAt: Date;
 }
 
-export interface EscalationRequest {
-  id: number;
-  userId: string;
-  question: string;
-  questionId: number | null;
-  topic: string | null;
-  route: string | null;
-  candidates: string[];
-  ticketId: number | null;
-  createdAt: Date;
-}
-
-export interface Ticket {
-  id: number;
-  askerId: string;
-  askerUsername: string;
+/** The question as asked and as the FAQ understood it: carried from the request to the ticket. */
+export interface AskedQuestion {
   question: string;
   questionId: number | null;
   topic: string | null;
   route: string | null;
   /** Titles of the FAQ's best candidates. */
-  candidates: string[];
+  candidates: readonly string[];
+}
+
+export interface EscalationRequest extends AskedQuestion {
+  id: number;
+  userId: string;
+  ticketId: number | null;
+  createdAt: Date;
+}
+
+export interface Ticket extends AskedQuestion {
+  id: number;
+  askerId: string;
+  askerUsername: string;
   trainingBodyId: string | null;
   cohortId: string | null;
   receiverKind: ReceiverKind | 'personne' | 'secours';
@@ -226,14 +225,9 @@ function toTicket(row: TicketRow): Ticket {
   };
 }
 
-export interface NewTicket {
+export interface NewTicket extends AskedQuestion {
   askerId: string;
   askerUsername: string;
-  question: string;
-  questionId: number | null;
-  topic: string | null;
-  route: string | null;
-  candidates: readonly string[];
   profile: Profile | undefined;
   receiverKind: Ticket['receiverKind'];
   receiver: Receiver;
