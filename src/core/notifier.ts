@@ -54,6 +54,11 @@ export class NotInChannelError extends Error {
   }
 }
 
+/** What to tell a user when the bot may not post in a channel: the same words from every feature and transport. */
+export function cannotPostInChannelHint(botUsername: string): string {
+  return `je ne peux pas écrire dans ce canal (je n'en suis pas membre, ou il est en lecture seule). Ajoutez-moi au canal (\`/invite @${botUsername}\`), puis réessayez.`;
+}
+
 export class NotifierUnavailableError extends Error {
   constructor(what: string) {
     super(`cannot ${what}: no Mattermost server is configured (MM_URL)`);

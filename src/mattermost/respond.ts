@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
 import type { ActionInput, CommandInput, DialogInput, MessageInput } from '../core/incoming.js';
+import { cannotPostInChannelHint } from '../core/notifier.js';
 import { replyAsMessage, type DialogReply, type MessageReply, type Reply } from '../core/reply.js';
 import type { Logger } from '../logger.js';
 import { IN_REQUEST_RETRY, MattermostApiError, postToResponseUrl, type CallOptions, type MattermostClient, type RetryPolicy } from './client.js';
@@ -50,7 +51,7 @@ export interface ResponderDeps {
 export const DEFAULT_BOT_USERNAME = 'certif-bot';
 
 export function notInChannelText(botUsername: string = DEFAULT_BOT_USERNAME): string {
-  return `Je n'ai pas pu publier ce message dans le canal : ajoutez-moi d'abord au canal (\`/invite @${botUsername}\`), puis réessayez.`;
+  return `Je n'ai pas pu publier ce message : ${cannotPostInChannelHint(botUsername)}`;
 }
 
 export const CANNOT_PUBLISH_TEXT =

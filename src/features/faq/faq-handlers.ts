@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FeatureDeps, ReloadResult } from '../../app.js';
 import type { ActionInput, CommandInput, MessageInput } from '../../core/incoming.js';
-import { NotInChannelError } from '../../core/notifier.js';
+import { cannotPostInChannelHint, NotInChannelError } from '../../core/notifier.js';
 import { message, type Reply } from '../../core/reply.js';
 import type { HandlerContext } from '../../core/router.js';
 import { ESCALATE_ACTION, type FaqPort } from '../ports.js';
@@ -135,9 +135,7 @@ export function registerFaq(deps: FeatureDeps): FaqPort {
     } catch (error) {
       ctx.log.warn({ err: error }, 'sharing an answer failed');
       if (error instanceof NotInChannelError) {
-        return message(
-          `Je n'ai pas pu publier la réponse : je ne peux pas écrire dans ce canal (je n'en suis pas membre, ou il est en lecture seule). Ajoutez-moi au canal (\`/invite @${error.botUsername}\`), puis réessayez.`,
-        );
+        return message(`Je n'ai pas pu publier la réponse : ${cannotPostInChannelHint(error.botUsername)}`);
       }
       return message("La publication de la réponse dans le canal a échoué : rien n'a été publié. Réessayez dans un moment.");
     }
