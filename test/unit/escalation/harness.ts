@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BackgroundJob, FeatureDeps, Reloadable } from '../../../src/app.js';
 import { fixedClock } from '../../../src/core/clock.js';
@@ -11,6 +10,7 @@ import { ESCALATION_MIGRATIONS } from '../../../src/features/escalation/store.js
 import type { FaqPort, KnowledgeEntryInfo, LoggedQuestion } from '../../../src/features/ports.js';
 import { aFeatureDeps } from '../../support/feature-deps.js';
 import { createRecordingNotifier } from '../../support/recording-notifier.js';
+import { makeTestTempDir } from '../../support/temp-dir.js';
 import { DIRECTORY_YAML } from './fixtures.js';
 
 /** A small in-memory FAQ port: logged questions and entries given by the test. */
@@ -53,7 +53,7 @@ export function asMessage(reply: Reply): MessageReply {
 }
 
 export function createHarness(options: { faq?: FaqPort; notifier?: Notifier & { posts: ReturnType<typeof createRecordingNotifier>['posts'] }; env?: Record<string, string>; now?: string; databaseFile?: string; dataDir?: string } = {}): Harness {
-  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'certif-escalation-'));
+  const dataDir = options.dataDir ?? makeTestTempDir('certif-escalation-');
   const directoryFile = path.join(dataDir, 'directory.yaml');
   writeFileSync(directoryFile, DIRECTORY_YAML);
   const deps = aFeatureDeps({

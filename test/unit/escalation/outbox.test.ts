@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DeliveryOptions, Notifier } from '../../../src/core/notifier.js';
@@ -8,6 +6,7 @@ import { ESCALATION_MIGRATIONS } from '../../../src/features/escalation/store.js
 import { createSilentLogger } from '../../../src/logger.js';
 import { openDatabase } from '../../../src/storage/database.js';
 import { createRecordingNotifier } from '../../support/recording-notifier.js';
+import { makeTestTempDir } from '../../support/temp-dir.js';
 import { ALICE, createHarness, settle } from './harness.js';
 
 /** A recording notifier with an outage switch, that remembers the idempotency keys it was given. */
@@ -134,7 +133,7 @@ describe('escalation outbox', () => {
   });
 
   it('survives a restart between enqueue and delivery: the row is delivered once by the next process', async () => {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'certif-outbox-')), 'bot.sqlite');
+    const file = path.join(makeTestTempDir('certif-outbox-'), 'bot.sqlite');
     const first = setup(file);
     first.state.down = true;
     first.outbox.enqueue({ kind: 'channel', target: 'channel:support', message: { text: 'carte' }, key: 'card-1', ticketId: 1, role: 'card' }, T0);
