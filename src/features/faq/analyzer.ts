@@ -20,9 +20,14 @@ export interface Glossary {
    * names one may be answered on a fairer match (see `anchoredAnswerMaxScore`).
    */
   domainTerms?: readonly string[];
+  /**
+   * The domain terms that name this certification itself (« ccp1 », « pix », « jury », « dossier professionnel »), not
+   * words other exams share (« examen », « convocation »): see `namedAnswerMaxScore`.
+   */
+  certificationNames?: readonly string[];
 }
 
-export const EMPTY_GLOSSARY: Glossary = { abbreviations: {}, synonyms: [], domainTerms: [] };
+export const EMPTY_GLOSSARY: Glossary = { abbreviations: {}, synonyms: [], domainTerms: [], certificationNames: [] };
 
 /**
  * Curated French stop words. Generic lists also drop « pas », « plus », « quand », « combien », « qui », « avant »,

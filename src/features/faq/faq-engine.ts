@@ -1,7 +1,7 @@
 import type { FaqCandidate } from '../ports.js';
 import { createAnalyzer, wordsOf, type Analyzer } from './analyzer.js';
 import type { KnowledgeBase, KnowledgeEntry } from './knowledge-base.js';
-import { createFuseRetriever, createIndexedRetriever, decide, type Decision, type PolicySettings, type Retriever } from './search.js';
+import { createFuseRetriever, createIndexedRetriever, decide, type Anchor, type Decision, type PolicySettings, type Retriever } from './search.js';
 import { checkInput, detectOutOfScope, detectSmallTalk, type OutOfScopeTopic, type SmallTalkKind } from './small-talk.js';
 
 /**
@@ -52,6 +52,9 @@ export function createDomainMatcher(analyzer: Analyzer, domainTerms: readonly st
 export function createFaqEngine(base: KnowledgeBase, settings: PolicySettings, options: EngineOptions = {}): FaqEngine {
   const analyzer = createAnalyzer(base.glossary);
   const namesTheDomain = createDomainMatcher(analyzer, base.glossary.domainTerms ?? []);
+  const namesTheCertification = createDomainMatcher(analyzer, base.glossary.certificationNames ?? []);
+  const anchorOf = (terms: readonly string[]): Anchor =>
+    namesTheCertification(terms) ? 'named' : namesTheDomain(terms) ? 'domain' : 'none';
   const retriever =
     options.retriever === 'fuse' ? createFuseRetriever(base.entries, analyzer) : createIndexedRetriever(base.entries, analyzer);
   return {
@@ -67,7 +70,7 @@ export function createFaqEngine(base: KnowledgeBase, settings: PolicySettings, o
       const smallTalk = detectSmallTalk(input.text);
       if (smallTalk) return { outcome: 'small_talk', normalized, kind: smallTalk };
       const candidates = retriever.search(terms, 5);
-      let decision: Decision = decide(candidates, settings, namesTheDomain(terms));
+      let decision: Decision = decide(candidates, settings, anchorOf(terms));
       // A subject that belongs to someone else (congés, paie…) is said so, unless the question also names the exams
       // and an entry answers it: « un congé pour passer l'examen ? » is ours, « comment poser mes congés » is not.
       const outOfScope = detectOutOfScope(words);

@@ -71,9 +71,20 @@ export const glossaryFileSchema = z
       .array(z.array(z.string().trim().min(1)).min(2, { message: 'au moins une forme canonique et une variante' }))
       .default([]),
     domain_terms: z.array(z.string().trim().min(2, { message: 'terme vide' })).default([]),
+    certification_names: z.array(z.string().trim().min(2, { message: 'terme vide' })).default([]),
   })
   .strict()
-  .transform(({ domain_terms: domainTerms, ...rest }): Glossary => ({ ...rest, domainTerms }));
+  .superRefine((glossary, context) => {
+    const domainTerms = new Set(glossary.domain_terms);
+    glossary.certification_names.forEach((name, index) => {
+      if (!domainTerms.has(name)) {
+        context.addIssue({ code: 'custom', path: ['certification_names', index], message: `« ${name} » doit aussi figurer dans domain_terms` });
+      }
+    });
+  })
+  .transform(
+    ({ domain_terms: domainTerms, certification_names: certificationNames, ...rest }): Glossary => ({ ...rest, domainTerms, certificationNames }),
+  );
 
 /** `field: problem` lines from a zod error. */
 function zodProblems(error: z.ZodError): string[] {

@@ -330,6 +330,14 @@ export interface PolicySettings {
    */
   anchoredAnswerMaxScore: number;
   /**
+   * A question that names this certification itself (a glossary `certification_names` entry: CCP1, Pix, jury, DP…)
+   * is answered up to this score when its best entry is ahead of the second by `namedAnswerMinMargin`: long questions
+   * full of personal context land there with the right entry first and clearly ahead, while the traps that share the
+   * domain's generic words (an « examen » du code, a « certification » Qualiopi) name none of these.
+   */
+  namedAnswerMaxScore: number;
+  namedAnswerMinMargin: number;
+  /**
    * Up to this score, an abstention still lists the closest entries (« ces fiches s'en approchent peut-être ») without
    * answering: independently written questions mostly land between clarifyMaxScore and here, with the right entry
    * among the three closest, while most off-topic messages score above it.
@@ -343,17 +351,25 @@ export type Decision =
   | { outcome: 'abstained'; score: number | null; nearby: readonly FaqCandidate[] };
 
 /**
- * Answer when the best entry is good enough (fair is enough when the question names the certification world:
- * `anchored`) and clearly ahead of the second; offer the three closest when it is close; abstain otherwise, naming
- * the closest entries when they are not too far.
+ * What a question names: nothing of ours, the certification world (`domain`: « examen », « convocation »…), or this
+ * certification itself (`named`: « ccp1 », « pix », « jury »…, which also counts as the world).
  */
-export function decide(candidates: readonly FaqCandidate[], settings: PolicySettings, anchored = false): Decision {
+export type Anchor = 'none' | 'domain' | 'named';
+
+/**
+ * Answer when the best entry is good enough (fair is enough when the question names the certification world, fairer
+ * still when it names the certification and the best entry is well ahead) and clearly ahead of the second; offer the
+ * three closest when it is close; abstain otherwise, naming the closest entries when they are not too far.
+ */
+export function decide(candidates: readonly FaqCandidate[], settings: PolicySettings, anchor: Anchor = 'none'): Decision {
   const [first, second] = candidates;
   if (!first) return { outcome: 'abstained', score: null, nearby: [] };
   const margin = second ? second.score - first.score : 1;
-  const answerMaxScore = anchored ? Math.max(settings.answerMaxScore, settings.anchoredAnswerMaxScore) : settings.answerMaxScore;
-  if (first.score <= answerMaxScore && margin >= settings.answerMinMargin - 1e-9) {
-    return { outcome: 'answered', entryId: first.entryId, score: first.score };
+  const answerMaxScore = anchor === 'none' ? settings.answerMaxScore : Math.max(settings.answerMaxScore, settings.anchoredAnswerMaxScore);
+  const answered = { outcome: 'answered', entryId: first.entryId, score: first.score } as const;
+  if (first.score <= answerMaxScore && margin >= settings.answerMinMargin - 1e-9) return answered;
+  if (anchor === 'named' && first.score <= settings.namedAnswerMaxScore && margin >= settings.namedAnswerMinMargin - 1e-9) {
+    return answered;
   }
   if (first.score <= settings.clarifyMaxScore) {
     return { outcome: 'clarified', suggestions: candidates.slice(0, 3), score: first.score };

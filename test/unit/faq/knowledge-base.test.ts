@@ -49,6 +49,16 @@ describe('knowledge loader', () => {
     );
   });
 
+  it('refuses a certification name that is not also a domain term', () => {
+    const dir = copyOf(mini);
+    fs.writeFileSync(path.join(dir, 'glossary.yaml'), 'domain_terms: [ccp1, jury]\ncertification_names: [ccp1, pix]\n');
+    expect(readKnowledge(dir).problems.map((p) => `${p.file}: ${p.problem}`)).toEqual([
+      'glossary.yaml: certification_names.1: « pix » doit aussi figurer dans domain_terms',
+    ]);
+    fs.writeFileSync(path.join(dir, 'glossary.yaml'), 'domain_terms: [ccp1, jury]\ncertification_names: [jury]\n');
+    expect(loadKnowledge(dir).glossary).toMatchObject({ domainTerms: ['ccp1', 'jury'], certificationNames: ['jury'] });
+  });
+
   it('throws a KnowledgeError listing the problems', () => {
     expect(() => loadKnowledge(broken)).toThrow(KnowledgeError);
     try {

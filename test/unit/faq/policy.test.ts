@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../../src/features/faq/search.js';
 
-const settings = { answerMaxScore: 0.3, answerMinMargin: 0.1, clarifyMaxScore: 0.5, anchoredAnswerMaxScore: 0.45, suggestMaxScore: 0.7 };
+const settings = { answerMaxScore: 0.3, answerMinMargin: 0.1, clarifyMaxScore: 0.5, anchoredAnswerMaxScore: 0.45, namedAnswerMaxScore: 0.6, namedAnswerMinMargin: 0.15, suggestMaxScore: 0.7 };
 const c = (entryId: string, score: number) => ({ entryId, title: `Titre ${entryId}`, score });
 
 describe('answer / clarify / abstain policy', () => {
@@ -38,10 +38,25 @@ describe('answer / clarify / abstain policy', () => {
   });
 
   it('answers a fairer match when the question names the certification world, still with the margin', () => {
-    expect(decide([c('a', 0.45), c('b', 0.9)], settings, true)).toMatchObject({ outcome: 'answered', entryId: 'a' });
-    expect(decide([c('a', 0.45), c('b', 0.9)], settings, false).outcome).toBe('clarified');
-    expect(decide([c('a', 0.46), c('b', 0.9)], settings, true).outcome).toBe('clarified');
-    expect(decide([c('a', 0.4), c('b', 0.45)], settings, true).outcome).toBe('clarified');
+    expect(decide([c('a', 0.45), c('b', 0.9)], settings, 'domain')).toMatchObject({ outcome: 'answered', entryId: 'a' });
+    expect(decide([c('a', 0.45), c('b', 0.9)], settings, 'none').outcome).toBe('clarified');
+    expect(decide([c('a', 0.46), c('b', 0.9)], settings, 'domain').outcome).toBe('clarified');
+    expect(decide([c('a', 0.4), c('b', 0.45)], settings, 'domain').outcome).toBe('clarified');
+  });
+
+  it('answers a fairer match still when the question names the certification itself and the best entry is well ahead', () => {
+    // Above the domain threshold and the clarification one, with a wide margin: answered only when named.
+    expect(decide([c('a', 0.58), c('b', 0.75)], settings, 'named')).toMatchObject({ outcome: 'answered', entryId: 'a' });
+    expect(decide([c('a', 0.58), c('b', 0.75)], settings, 'domain').outcome).toBe('abstained');
+    expect(decide([c('a', 0.58), c('b', 0.75)], settings, 'none').outcome).toBe('abstained');
+    // The margin is required (inclusive), and so is the score bound.
+    expect(decide([c('a', 0.58), c('b', 0.73)], settings, 'named').outcome).toBe('answered');
+    expect(decide([c('a', 0.58), c('b', 0.72)], settings, 'named').outcome).toBe('abstained');
+    expect(decide([c('a', 0.61), c('b', 0.9)], settings, 'named').outcome).toBe('abstained');
+    expect(decide([c('a', 0.58)], settings, 'named').outcome).toBe('answered');
+    // A named question also gets the domain threshold: a close second there still clarifies.
+    expect(decide([c('a', 0.45), c('b', 0.9)], settings, 'named').outcome).toBe('answered');
+    expect(decide([c('a', 0.4), c('b', 0.45)], settings, 'named').outcome).toBe('clarified');
   });
 
   it('uses the margin boundary inclusively', () => {

@@ -94,8 +94,17 @@ describe('domain terms (knowledge/glossary.yaml): a fairer match is answered whe
     const withTerms = createFaqEngine(real, settings).understand(question);
     expect(withTerms).toMatchObject({ outcome: 'answered', entry: { id: 'jury-composition' } });
     expect(withTerms.outcome === 'answered' && withTerms.score).toBeGreaterThan(settings.answerMaxScore);
-    const withoutTerms = createFaqEngine({ ...real, glossary: { ...real.glossary, domainTerms: [] } }, settings).understand(question);
+    const withoutTerms = createFaqEngine({ ...real, glossary: { ...real.glossary, domainTerms: [], certificationNames: [] } }, settings).understand(question);
     expect(withoutTerms.outcome).toBe('clarified');
+  });
+
+  it('answers a fairer match still when the question names the certification (« DP », « jury ») and one entry leads clearly', () => {
+    const named = 'mon DP fait 12 pages, c’est assez pour le jury ?';
+    const withNames = createFaqEngine(real, settings).understand(named);
+    expect(withNames).toMatchObject({ outcome: 'answered', entry: { id: 'dp-longueur' } });
+    expect(withNames.outcome === 'answered' && withNames.score).toBeGreaterThan(settings.anchoredAnswerMaxScore);
+    const withoutNames = createFaqEngine({ ...real, glossary: { ...real.glossary, certificationNames: [] } }, settings).understand(named);
+    expect(withoutNames).toMatchObject({ outcome: 'abstained', nearby: [{ entryId: 'dp-longueur' }] });
   });
 
   it('needs every word of a multi-word term, after abbreviations and synonyms: « action » alone is not « fiche action »', () => {
