@@ -148,6 +148,11 @@ export interface OutOfScopeTopic {
   phrases: readonly string[];
   /** Whom to ask, in French. */
   reply: string;
+  /**
+   * Another exam: « examen », « épreuve » or « convocation » do not tie such a question to ours (« raté l'examen du
+   * code »); only a word that names this certification does (« le code le même jour que le CCP1 »).
+   */
+  anotherExam?: true;
 }
 
 export const OUT_OF_SCOPE: readonly OutOfScopeTopic[] = [
@@ -176,12 +181,25 @@ export const OUT_OF_SCOPE: readonly OutOfScopeTopic[] = [
     phrases: ['arret maladie', 'mutuelle', 'teletravail', 'note de frais', 'tickets restaurant'],
     reply: 'Ce sujet relève de votre employeur (votre structure) : je ne peux pas vous répondre.',
   },
+  {
+    id: 'autres-examens',
+    phrases: [
+      'code de la route', 'examen du code', 'passer le code', 'permis', 'permis de conduire', 'auto ecole', 'toeic', 'toefl',
+      'delf', 'dalf', 'tcf', 'qualiopi',
+    ],
+    reply:
+      'Je réponds seulement sur les certifications des conseillers numériques (CCP1 du titre REMN et Pix). Pour un autre examen (permis, langues, Qualiopi…), adressez-vous à l’organisme qui le fait passer.',
+    anotherExam: true,
+  },
 ];
+
+/** Folded words that name this certification itself. */
+const CERTIFICATION_WORDS: ReadonlySet<string> = new Set(['ccp', 'ccp1', 'pix', 'jury', 'remn', 'dp']);
 
 /** Folded words that tie a question to the exams, whatever else it mentions. */
 const EXAM_WORDS: ReadonlySet<string> = new Set([
-  'examen', 'examens', 'exam', 'exams', 'epreuve', 'epreuves', 'ccp', 'ccp1', 'pix', 'certification', 'certifications',
-  'certif', 'jury', 'convocation', 'session', 'remn', 'dp',
+  ...CERTIFICATION_WORDS, 'examen', 'examens', 'exam', 'exams', 'epreuve', 'epreuves', 'certification', 'certifications',
+  'certif', 'convocation', 'session',
 ]);
 
 export interface OutOfScopeMatch {
@@ -194,5 +212,7 @@ export interface OutOfScopeMatch {
 export function detectOutOfScope(words: readonly string[]): OutOfScopeMatch | undefined {
   const joined = ` ${words.join(' ')} `;
   const topic = OUT_OF_SCOPE.find((candidate) => candidate.phrases.some((phrase) => joined.includes(` ${phrase} `)));
-  return topic ? { topic, aboutTheExams: words.some((word) => EXAM_WORDS.has(word)) } : undefined;
+  if (!topic) return undefined;
+  const examWords = topic.anotherExam ? CERTIFICATION_WORDS : EXAM_WORDS;
+  return { topic, aboutTheExams: words.some((word) => examWords.has(word)) };
 }

@@ -107,6 +107,15 @@ describe('domain terms (knowledge/glossary.yaml): a fairer match is answered whe
     expect(withoutNames).toMatchObject({ outcome: 'abstained', nearby: [{ entryId: 'dp-longueur' }] });
   });
 
+  it('says another exam is not its subject, even with « examen » in it, and still answers when the question names ours', () => {
+    const engine = createFaqEngine(real, settings);
+    expect(engine.understand('une usagère a raté son examen du code, elle le repasse quand ?')).toMatchObject({
+      outcome: 'abstained',
+      outOfScope: { id: 'autres-examens' },
+    });
+    expect(engine.understand('mon ccp1 raté, je le repasse quand ?')).toMatchObject({ outcome: 'answered', entry: { id: 'echec-repasser' } });
+  });
+
   it('needs every word of a multi-word term, after abbreviations and synonyms: « action » alone is not « fiche action »', () => {
     const realAnalyzer = createAnalyzer(real.glossary);
     const names = createDomainMatcher(realAnalyzer, ['fiche action', 'convocation']);

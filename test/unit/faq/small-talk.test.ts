@@ -54,5 +54,12 @@ describe('out of scope', () => {
     expect(detectOutOfScope(wordsOf('comment poser mes congés'))?.aboutTheExams).toBe(false);
     expect(detectOutOfScope(wordsOf('arrêt maladie le jour du CCP1'))).toMatchObject({ topic: { id: 'arret-maladie' }, aboutTheExams: true });
     expect(detectOutOfScope(wordsOf("je dois poser un congé pour passer l'examen ?"))).toMatchObject({ topic: { id: 'conges' }, aboutTheExams: true });
+    // Another exam shares « examen » with ours: only a word that names this certification ties the question to it.
+    expect(detectOutOfScope(wordsOf('une usagère a raté son examen du code, elle le repasse quand ?'))).toMatchObject({
+      topic: { id: 'autres-examens' },
+      aboutTheExams: false,
+    });
+    expect(detectOutOfScope(wordsOf('mon permis et le CCP1 tombent le même jour'))).toMatchObject({ topic: { id: 'autres-examens' }, aboutTheExams: true });
+    expect(detectOutOfScope(wordsOf('pour les ccp2/3 je dois demander la permission ?'))).toBeUndefined();
   });
 });
