@@ -64,9 +64,28 @@ export function foldFrench(text: string): string {
     .replace(/[‐‑‒–—]/g, '-');
 }
 
-/** Words of a folded text, elisions removed; `ccp 1` is glued into `ccp1` (people type it both ways). */
+/**
+ * « blocs 2 et 3 », « ccp2/3 », « ccp 1, 2 ou 3 »: one number list after a CCP or a bloc. A number followed by a unit
+ * is a count, not a bloc (« le ccp1 et 2 jours après »).
+ */
+const NUMBERED_LIST =
+  /\b(ccps?|blocs?|cp)\s?([1-3])((?:\s*(?:\/|,|&|-|\bet\b|\bou\b)\s*[1-3]\b(?!\s*(?:jours?|fois|mois|semaines?|ans?|annees?|heures?|h|minutes?|mn|min|fiches?|pages?|ateliers?|personnes?)\b))+)/g;
+
+/** Spells each number of such a list out with its prefix (« bloc2 bloc3 »), so that none of them is lost. */
+function expandNumberedLists(folded: string): string {
+  return folded.replace(NUMBERED_LIST, (_match, prefix: string, first: string, rest: string) => {
+    const name = prefix.startsWith('bloc') ? 'bloc' : 'ccp';
+    const numbers = [first, ...(rest.match(/[1-3]/g) ?? [])];
+    return numbers.map((n) => `${name}${n}`).join(' ');
+  });
+}
+
+/**
+ * Words of a folded text, elisions removed; `ccp 1` is glued into `ccp1` (people type it both ways), and a list of
+ * numbers after a CCP or a bloc gives one word per number (« blocs 2 et 3 » → « bloc2 bloc3 »).
+ */
 export function wordsOf(text: string): string[] {
-  const folded = foldFrench(text).replace(ELISION, ' ');
+  const folded = expandNumberedLists(foldFrench(text).replace(ELISION, ' '));
   const raw = folded.match(/[a-z0-9]+/g) ?? [];
   const words: string[] = [];
   for (let i = 0; i < raw.length; i++) {

@@ -20,6 +20,15 @@ describe('French analyzer', () => {
     expect(wordsOf("l'examen d’évaluation qu'est-ce jusqu'à CCP 1")).toEqual(['examen', 'evaluation', 'est', 'ce', 'a', 'ccp1']);
   });
 
+  it('gives each number of a CCP or bloc list its own word, but not a count that follows', () => {
+    expect(wordsOf('les blocs 2 et 3')).toEqual(['les', 'bloc2', 'bloc3']);
+    expect(wordsOf('CCP2/3')).toEqual(['ccp2', 'ccp3']);
+    expect(wordsOf('ccp 1, 2 ou 3')).toEqual(['ccp1', 'ccp2', 'ccp3']);
+    expect(wordsOf('bloc 2-3')).toEqual(['bloc2', 'bloc3']);
+    expect(wordsOf('le ccp1 et 2 jours après')).toEqual(['le', 'ccp1', 'et', '2', 'jours', 'apres']);
+    expect(wordsOf('ccp1 2 fois')).toEqual(['ccp1', '2', 'fois']);
+  });
+
   it('removes curated stop words but keeps words that carry meaning here', () => {
     expect(analyzer.terms('Est-ce que je peux passer le Pix ?')).toEqual(['pass', 'pix']);
     expect(analyzer.terms('pas plus de six mois')).toEqual(['pas', 'plus', 'six', 'mois']);
