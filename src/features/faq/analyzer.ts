@@ -25,9 +25,11 @@ export interface Glossary {
    * words other exams share (« examen », « convocation »): see `namedAnswerMaxScore`.
    */
   certificationNames?: readonly string[];
+  /** The certifications an entry can be about (« ccp1 », « pix »): see `SCORING.subjectPenalty`. */
+  subjects?: readonly string[];
 }
 
-export const EMPTY_GLOSSARY: Glossary = { abbreviations: {}, synonyms: [], domainTerms: [], certificationNames: [] };
+export const EMPTY_GLOSSARY: Glossary = { abbreviations: {}, synonyms: [], domainTerms: [], certificationNames: [], subjects: [] };
 
 /**
  * Curated French stop words. Generic lists also drop « pas », « plus », « quand », « combien », « qui », « avant »,

@@ -53,10 +53,13 @@ export function createFaqEngine(base: KnowledgeBase, settings: PolicySettings, o
   const analyzer = createAnalyzer(base.glossary);
   const namesTheDomain = createDomainMatcher(analyzer, base.glossary.domainTerms ?? []);
   const namesTheCertification = createDomainMatcher(analyzer, base.glossary.certificationNames ?? []);
+  const subjects = (base.glossary.subjects ?? []).flatMap((subject) => analyzer.terms(subject));
   const anchorOf = (terms: readonly string[]): Anchor =>
     namesTheCertification(terms) ? 'named' : namesTheDomain(terms) ? 'domain' : 'none';
   const retriever =
-    options.retriever === 'fuse' ? createFuseRetriever(base.entries, analyzer) : createIndexedRetriever(base.entries, analyzer);
+    options.retriever === 'fuse'
+      ? createFuseRetriever(base.entries, analyzer, subjects)
+      : createIndexedRetriever(base.entries, analyzer, subjects);
   return {
     base,
     analyzer,

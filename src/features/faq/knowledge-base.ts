@@ -72,6 +72,7 @@ export const glossaryFileSchema = z
       .default([]),
     domain_terms: z.array(z.string().trim().min(2, { message: 'terme vide' })).default([]),
     certification_names: z.array(z.string().trim().min(2, { message: 'terme vide' })).default([]),
+    subjects: z.array(z.string().trim().min(2, { message: 'terme vide' })).default([]),
   })
   .strict()
   .superRefine((glossary, context) => {

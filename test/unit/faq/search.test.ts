@@ -107,6 +107,25 @@ describe('domain terms (knowledge/glossary.yaml): a fairer match is answered whe
     expect(withoutNames).toMatchObject({ outcome: 'abstained', nearby: [{ entryId: 'dp-longueur' }] });
   });
 
+  it('moves back an entry whose title names another certification than the question (glossary subjects)', () => {
+    const withSubjects = createFaqEngine(real, settings);
+    const withoutSubjects = createFaqEngine({ ...real, glossary: { ...real.glossary, subjects: [] } }, settings);
+    const aboutPix = 'j’ai loupé le pix, quelles conséquences ?';
+    // Without the rule, the CCP1 entry « J'ai échoué au CCP1 : est-ce que je perds mon poste ? » answered it.
+    expect(withoutSubjects.understand(aboutPix)).toMatchObject({ outcome: 'answered', entry: { id: 'echec-consequences' } });
+    const candidatesOf = (question: string) => {
+      const understood = withSubjects.understand(question);
+      return 'candidates' in understood ? understood.candidates.map((c) => c.entryId) : [];
+    };
+    expect(withSubjects.understand(aboutPix).outcome).not.toBe('answered');
+    expect(candidatesOf(aboutPix)[0]).toBe('pix-echec');
+    const aboutCcp1 = 'ccp1 faisable depuis la maison ?';
+    expect(withoutSubjects.understand(aboutCcp1)).toMatchObject({ outcome: 'answered', entry: { id: 'distanciel-pix' } });
+    expect(candidatesOf(aboutCcp1)).not.toContain('distanciel-pix');
+    // An entry whose title names the question's certification is not moved back.
+    expect(withSubjects.understand('le pix dure combien d’heures ?')).toMatchObject({ outcome: 'answered', entry: { id: 'pix-duree' } });
+  });
+
   it('says another exam is not its subject, even with « examen » in it, and still answers when the question names ours', () => {
     const engine = createFaqEngine(real, settings);
     expect(engine.understand('une usagère a raté son examen du code, elle le repasse quand ?')).toMatchObject({
