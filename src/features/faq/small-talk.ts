@@ -84,6 +84,7 @@ const SMALL_TALK_WORDS: Readonly<Record<string, SmallTalkKind>> = {
   journee: 'farewell',
   soiree: 'farewell',
   weekend: 'farewell',
+  courage: 'farewell',
   lol: 'ack',
   mdr: 'ack',
   haha: 'ack',
@@ -102,7 +103,9 @@ const FILLER = new Set(
   (
     'a au beaucoup bien bon bonne bonnes c ca d de des du e en et il je journee la le les ma mes mille moi mon ' +
     'nous plein plus pour semaine si soiree suis t te tes toi ton tous tout tres un une va vais vas vous votre ' +
-    'certif bot certifbot certif-bot aide encore quand meme fois deux trois 1 2 3 accord aurevoir'
+    'certif bot certifbot certif-bot aide encore quand meme fois deux trois 1 2 3 accord aurevoir ' +
+    // « bon lundi à tous », « bonne fin de semaine tout le monde », « bon appétit les collègues »
+    'lundi mardi mercredi jeudi vendredi samedi dimanche matin matinee apres midi fin appetit monde collegues equipe'
   ).split(' '),
 );
 

@@ -33,11 +33,14 @@ describe('small talk', () => {
     ["d'accord", 'ack'],
     ['bonne journée !', 'farewell'],
     ['lol', 'ack'],
+    ['bonjour a tous, bon lundi !', 'greeting'],
+    ['hello tout le monde, bonne fin de semaine', 'greeting'],
+    ['bon courage à tous !', 'farewell'],
   ])('« %s » is small talk (%s)', (text, kind) => {
     expect(detectSmallTalk(text)).toBe(kind);
   });
 
-  it.each(['bonjour, comment passer le ccp1 ?', 'merci, et pour le pix ?', 'test pix', 'jury', 'combien de jours de formation'])('« %s » is a question', (text) => {
+  it.each(['bonjour, comment passer le ccp1 ?', 'merci, et pour le pix ?', 'test pix', 'jury', 'combien de jours de formation', 'bonjour, mon jury est lundi matin'])('« %s » is a question', (text) => {
     expect(detectSmallTalk(text)).toBeUndefined();
   });
 });
