@@ -88,7 +88,7 @@ describe('ranking cache of the indexed retriever', () => {
 describe('domain terms (knowledge/glossary.yaml): a fairer match is answered when the question names the certification world', () => {
   const real = loadKnowledge(path.resolve(import.meta.dirname, '../../../knowledge'));
   const settings = loadConfig({}).faq;
-  const question = 'combien de personnes dans le jury qui va m’ecouter';
+  const question = 'combien de personnes dans le jury qui va m’ecouter, ça me stresse';
 
   it('answers on a fair score with a domain term, clarifies the same question without the glossary list', () => {
     const withTerms = createFaqEngine(real, settings).understand(question);
