@@ -55,7 +55,7 @@ function isThanksEmoji(text: string): boolean {
   return THANKS_EMOJI.test(text);
 }
 
-export type SmallTalkKind = 'greeting' | 'thanks' | 'farewell' | 'test' | 'how_are_you' | 'ack';
+export type SmallTalkKind = 'greeting' | 'thanks' | 'farewell' | 'test' | 'how_are_you' | 'ack' | 'help';
 
 const SMALL_TALK_WORDS: Readonly<Record<string, SmallTalkKind>> = {
   bonjour: 'greeting',
@@ -96,6 +96,10 @@ const SMALL_TALK_WORDS: Readonly<Record<string, SmallTalkKind>> = {
   testing: 'test',
   essai: 'test',
   ping: 'test',
+  aider: 'help',
+  aidez: 'help',
+  help: 'help',
+  sos: 'help',
 };
 
 /** Words that may surround small talk without making it a question. */
@@ -105,7 +109,9 @@ const FILLER = new Set(
     'nous plein plus pour semaine si soiree suis t te tes toi ton tous tout tres un une va vais vas vous votre ' +
     'certif bot certifbot certif-bot aide encore quand meme fois deux trois 1 2 3 accord aurevoir ' +
     // « bon lundi à tous », « bonne fin de semaine tout le monde », « bon appétit les collègues »
-    'lundi mardi mercredi jeudi vendredi samedi dimanche matin matinee apres midi fin appetit monde collegues equipe'
+    'lundi mardi mercredi jeudi vendredi samedi dimanche matin matinee apres midi fin appetit monde collegues equipe ' +
+    // « quelqu'un peut m'aider svp ? »
+    'quelqu qqn qqun quelqun peut pourrait pourriez m svp stp please'
   ).split(' '),
 );
 
@@ -117,7 +123,9 @@ export function detectSmallTalk(text: string): SmallTalkKind | undefined {
     const rest = wordsOf(folded).filter((word) => !FILLER.has(word) && !['ca', 'va', 'comment', 'vas', 'allez'].includes(word) && !SMALL_TALK_WORDS[word]);
     if (rest.length === 0) return 'how_are_you';
   }
-  const words = wordsOf(folded.replace(/d'accord/g, 'daccord'));
+  // « y a quelqu'un ? » checks that someone (the bot) is there.
+  if (/^\W*(?:il )?y ?a (?:quelqu'?un|qqn|qqun|personne)\W*$/.test(folded)) return 'test';
+  const words = wordsOf(folded.replace(/d'accord/g, 'daccord').replace(/\bweek[- ]?ends?\b/g, 'weekend').replace(/\bbon we\b/g, 'bon weekend'));
   if (words.length === 0 || words.length > 8) return undefined;
   let kind: SmallTalkKind | undefined;
   for (const word of words) {
@@ -139,6 +147,7 @@ export const SMALL_TALK_REPLIES: Readonly<Record<SmallTalkKind, string>> = {
   test: `Je suis bien là et je fonctionne. ${HELP_HINT}`,
   how_are_you: `Très bien, merci ! ${HELP_HINT}`,
   ack: "D'accord. Si vous avez une autre question sur la certification, je suis là.",
+  help: `Je suis là pour ça ! ${HELP_HINT}`,
 };
 
 /**

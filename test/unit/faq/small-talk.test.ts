@@ -36,11 +36,15 @@ describe('small talk', () => {
     ['bonjour a tous, bon lundi !', 'greeting'],
     ['hello tout le monde, bonne fin de semaine', 'greeting'],
     ['bon courage à tous !', 'farewell'],
+    ['bon week-end tout le monde !!', 'farewell'],
+    ['bon we à tous', 'farewell'],
+    ["quelqu'un peut m'aider svp ?", 'help'],
+    ["y a quelqu'un ?", 'test'],
   ])('« %s » is small talk (%s)', (text, kind) => {
     expect(detectSmallTalk(text)).toBe(kind);
   });
 
-  it.each(['bonjour, comment passer le ccp1 ?', 'merci, et pour le pix ?', 'test pix', 'jury', 'combien de jours de formation', 'bonjour, mon jury est lundi matin'])('« %s » is a question', (text) => {
+  it.each(['bonjour, comment passer le ccp1 ?', 'merci, et pour le pix ?', 'test pix', 'jury', 'combien de jours de formation', 'bonjour, mon jury est lundi matin', "quelqu'un peut m'aider pour le pix ?", 'mon examen tombe un week-end ?'])('« %s » is a question', (text) => {
     expect(detectSmallTalk(text)).toBeUndefined();
   });
 });
