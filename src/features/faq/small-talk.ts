@@ -85,6 +85,15 @@ const SMALL_TALK_WORDS: Readonly<Record<string, SmallTalkKind>> = {
   soiree: 'farewell',
   weekend: 'farewell',
   courage: 'farewell',
+  demain: 'farewell',
+  nuit: 'farewell',
+  appetit: 'farewell',
+  noel: 'greeting',
+  fetes: 'greeting',
+  annee: 'greeting',
+  rentree: 'greeting',
+  bravo: 'thanks',
+  felicitations: 'thanks',
   lol: 'ack',
   mdr: 'ack',
   haha: 'ack',
@@ -109,7 +118,8 @@ const FILLER = new Set(
     'nous plein plus pour semaine si soiree suis t te tes toi ton tous tout tres un une va vais vas vous votre ' +
     'certif bot certifbot certif-bot aide encore quand meme fois deux trois 1 2 3 accord aurevoir ' +
     // « bon lundi à tous », « bonne fin de semaine tout le monde », « bon appétit les collègues »
-    'lundi mardi mercredi jeudi vendredi samedi dimanche matin matinee apres midi fin appetit monde collegues equipe ' +
+    'lundi mardi mercredi jeudi vendredi samedi dimanche matin matinee apres midi fin monde collegues equipe joyeux ' +
+    'joyeuses heureuse heureux nouvelle ' +
     // « quelqu'un peut m'aider svp ? »
     'quelqu qqn qqun quelqun peut pourrait pourriez m svp stp please'
   ).split(' '),

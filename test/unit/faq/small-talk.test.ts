@@ -40,11 +40,15 @@ describe('small talk', () => {
     ['bon we à tous', 'farewell'],
     ["quelqu'un peut m'aider svp ?", 'help'],
     ["y a quelqu'un ?", 'test'],
+    ['à demain !', 'farewell'],
+    ['joyeux noël à tous 🎄', 'greeting'],
+    ['bonne année !', 'greeting'],
+    ['bravo à tous', 'thanks'],
   ])('« %s » is small talk (%s)', (text, kind) => {
     expect(detectSmallTalk(text)).toBe(kind);
   });
 
-  it.each(['bonjour, comment passer le ccp1 ?', 'merci, et pour le pix ?', 'test pix', 'jury', 'combien de jours de formation', 'bonjour, mon jury est lundi matin', "quelqu'un peut m'aider pour le pix ?", 'mon examen tombe un week-end ?'])('« %s » is a question', (text) => {
+  it.each(['bonjour, comment passer le ccp1 ?', 'merci, et pour le pix ?', 'test pix', 'jury', 'combien de jours de formation', 'bonjour, mon jury est lundi matin', "quelqu'un peut m'aider pour le pix ?", 'mon examen tombe un week-end ?', "l'examen c'est demain ?", 'nouvelle année, nouveau pix ?'])('« %s » is a question', (text) => {
     expect(detectSmallTalk(text)).toBeUndefined();
   });
 });
