@@ -120,8 +120,8 @@ const FILLER = new Set(
     // « bon lundi à tous », « bonne fin de semaine tout le monde », « bon appétit les collègues »
     'lundi mardi mercredi jeudi vendredi samedi dimanche matin matinee apres midi fin monde collegues equipe joyeux ' +
     'joyeuses heureuse heureux nouvelle ' +
-    // « quelqu'un peut m'aider svp ? »
-    'quelqu qqn qqun quelqun peut pourrait pourriez m svp stp please'
+    // « quelqu'un peut m'aider svp ? », « ok merci, je regarde ça »
+    'quelqu qqn qqun quelqun peut pourrait pourriez m svp stp please regarde regarder regarderai vais voir vois lire lirai'
   ).split(' '),
 );
 
@@ -207,7 +207,8 @@ export const OUT_OF_SCOPE: readonly OutOfScopeTopic[] = [
     id: 'autres-examens',
     phrases: [
       'code de la route', 'examen du code', 'passer le code', 'permis', 'permis de conduire', 'auto ecole', 'toeic', 'toefl',
-      'delf', 'dalf', 'tcf', 'qualiopi',
+      'delf', 'dalf', 'tcf', 'qualiopi', 'baccalaureat', 'grand oral', 'passe le bac', 'passer le bac', 'brevet des colleges',
+      'concours', 'concours administratif',
     ],
     reply:
       'Je réponds seulement sur les certifications des conseillers numériques (CCP1 du titre REMN et Pix). Pour un autre examen (permis, langues, Qualiopi…), adressez-vous à l’organisme qui le fait passer.',
@@ -215,13 +216,13 @@ export const OUT_OF_SCOPE: readonly OutOfScopeTopic[] = [
   },
 ];
 
-/** Folded words that name this certification itself. */
-const CERTIFICATION_WORDS: ReadonlySet<string> = new Set(['ccp', 'ccp1', 'pix', 'jury', 'remn', 'dp']);
+/** Folded words that name this certification itself (« jury » does not: the bac and the concours have one too). */
+const CERTIFICATION_WORDS: ReadonlySet<string> = new Set(['ccp', 'ccp1', 'pix', 'remn', 'dp']);
 
 /** Folded words that tie a question to the exams, whatever else it mentions. */
 const EXAM_WORDS: ReadonlySet<string> = new Set([
-  ...CERTIFICATION_WORDS, 'examen', 'examens', 'exam', 'exams', 'epreuve', 'epreuves', 'certification', 'certifications',
-  'certif', 'convocation', 'session',
+  ...CERTIFICATION_WORDS, 'jury', 'examen', 'examens', 'exam', 'exams', 'epreuve', 'epreuves', 'certification',
+  'certifications', 'certif', 'convocation', 'session',
 ]);
 
 export interface OutOfScopeMatch {

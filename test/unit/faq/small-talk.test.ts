@@ -44,6 +44,8 @@ describe('small talk', () => {
     ['joyeux noël à tous 🎄', 'greeting'],
     ['bonne année !', 'greeting'],
     ['bravo à tous', 'thanks'],
+    ['ok merci, je regarde ça', 'thanks'],
+    ['merci je vais voir', 'thanks'],
   ])('« %s » is small talk (%s)', (text, kind) => {
     expect(detectSmallTalk(text)).toBe(kind);
   });
@@ -72,5 +74,10 @@ describe('out of scope', () => {
     });
     expect(detectOutOfScope(wordsOf('mon permis et le CCP1 tombent le même jour'))).toMatchObject({ topic: { id: 'autres-examens' }, aboutTheExams: true });
     expect(detectOutOfScope(wordsOf('pour les ccp2/3 je dois demander la permission ?'))).toBeUndefined();
+    expect(detectOutOfScope(wordsOf('le jury du grand oral du bac, combien de personnes ?'))).toMatchObject({ topic: { id: 'autres-examens' }, aboutTheExams: false });
+    expect(detectOutOfScope(wordsOf('je passe un concours de la fonction publique, des conseils pour l’examen ?'))).toMatchObject({
+      topic: { id: 'autres-examens' },
+      aboutTheExams: false,
+    });
   });
 });
