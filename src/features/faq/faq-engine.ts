@@ -73,7 +73,8 @@ export function createFaqEngine(base: KnowledgeBase, settings: PolicySettings, o
       const smallTalk = detectSmallTalk(input.text);
       if (smallTalk) return { outcome: 'small_talk', normalized, kind: smallTalk };
       const candidates = retriever.search(terms, 5);
-      let decision: Decision = decide(candidates, settings, anchorOf(terms));
+      const anchor = anchorOf(terms);
+      let decision: Decision = decide(candidates, settings, anchor);
       // A subject that belongs to someone else (congés, paie…) is said so, unless the question also names the exams
       // and an entry answers it: « un congé pour passer l'examen ? » is ours, « comment poser mes congés » is not.
       const outOfScope = detectOutOfScope(words);
@@ -84,7 +85,10 @@ export function createFaqEngine(base: KnowledgeBase, settings: PolicySettings, o
       // « c'est quoi le DP ? » is a question about the subject and follows the normal policy.
       const second = candidates[1];
       const bareSubject = terms.length === 1 && words.length <= 2;
-      if (bareSubject && decision.outcome === 'answered' && second && second.score <= settings.clarifyMaxScore) {
+      // A single everyday word (« retard », « cpf ») is too little to answer for the user, however well it matches:
+      // offer the closest entries instead. Messages made of one such word were off-topic in every evaluation set.
+      const loneEverydayWord = terms.length === 1 && anchor === 'none';
+      if (decision.outcome === 'answered' && (loneEverydayWord || (bareSubject && second && second.score <= settings.clarifyMaxScore))) {
         decision = { outcome: 'clarified', suggestions: candidates.slice(0, 3), score: decision.score };
       }
       switch (decision.outcome) {

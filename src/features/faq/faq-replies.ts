@@ -76,10 +76,15 @@ export function replyFor(
         meta: { faq },
       });
     case 'clarified':
-      return message('Votre question peut correspondre à plusieurs fiches. Laquelle vous intéresse ?', {
-        buttons: pickButtons(understanding.suggestions, questionId),
-        meta: { faq },
-      });
+      return message(
+        understanding.suggestions.length > 1
+          ? 'Votre question peut correspondre à plusieurs fiches. Laquelle vous intéresse ?'
+          : 'Est-ce cette fiche qui vous intéresse ?',
+        {
+          buttons: pickButtons(understanding.suggestions, questionId),
+          meta: { faq },
+        },
+      );
     case 'abstained': {
       if (understanding.outOfScope) return message(understanding.outOfScope.reply, { meta: { faq } });
       const help = humanHelp(questionId, escalationAvailable);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { createAnalyzer } from '../../../src/features/faq/analyzer.js';
 import { createDomainMatcher, createFaqEngine } from '../../../src/features/faq/faq-engine.js';
+import { replyFor } from '../../../src/features/faq/faq-replies.js';
 import { loadKnowledge } from '../../../src/features/faq/knowledge-base.js';
 import { buildRecords, combineScores, createFuseRetriever, createIndexedRetriever, termsMatch } from '../../../src/features/faq/search.js';
 
@@ -124,6 +125,18 @@ describe('domain terms (knowledge/glossary.yaml): a fairer match is answered whe
     expect(candidatesOf(aboutCcp1)).not.toContain('distanciel-pix');
     // An entry whose title names the question's certification is not moved back.
     expect(withSubjects.understand('le pix dure combien d’heures ?')).toMatchObject({ outcome: 'answered', entry: { id: 'pix-duree' } });
+  });
+
+  it('never answers a single everyday word for the user: it offers the closest entries, in a sentence that fits their number', () => {
+    const engine = createFaqEngine(real, settings);
+    const late = engine.understand('je suis en retard');
+    expect(late).toMatchObject({ outcome: 'clarified', suggestions: [{ entryId: 'convocation-tardive' }, expect.anything(), expect.anything()] });
+    const cpf = engine.understand('cpf ?');
+    expect(cpf).toMatchObject({ outcome: 'clarified', suggestions: [{ entryId: 'cpf-titre' }] });
+    expect(replyFor(cpf, undefined, real, false).text).toBe('Est-ce cette fiche qui vous intéresse ?');
+    expect(replyFor(late, undefined, real, false).text).toMatch(/plusieurs fiches/);
+    // A single word that names the certification world follows the normal policy.
+    expect(engine.understand('c’est quoi le DP ?')).toMatchObject({ outcome: 'answered', entry: { id: 'dossier-professionnel' } });
   });
 
   it('says another exam is not its subject, even with « examen » in it, and still answers when the question names ours', () => {
