@@ -36,7 +36,8 @@ describe('loadConfig', () => {
   });
 
   it('keeps the FAQ thresholds in order: answer ≤ anchored answer ≤ clarify ≤ suggest, anchored ≤ named ≤ suggest', () => {
-    expect(loadConfig({}).faq).toMatchObject({ answerMaxScore: 0.47, clarifyMaxScore: 0.55, anchoredAnswerMaxScore: 0.55, namedAnswerMaxScore: 0.65, namedAnswerMinMargin: 0.1, suggestMaxScore: 0.7 });
+    expect(loadConfig({}).faq).toMatchObject({ answerMaxScore: 0.47, clarifyMaxScore: 0.55, anchoredAnswerMaxScore: 0.55, namedAnswerMaxScore: 0.65, namedAnswerMinMargin: 0.1, suggestMaxScore: 0.7, namedSuggestMaxScore: 0.8 });
+    expect(() => loadConfig({ FAQ_NAMED_SUGGEST_MAX_SCORE: '0.6' })).toThrow(/FAQ_NAMED_SUGGEST_MAX_SCORE : doit être supérieur ou égal à FAQ_SUGGEST_MAX_SCORE/);
     expect(() => loadConfig({ FAQ_NAMED_ANSWER_MAX_SCORE: '0.5' })).toThrow(/FAQ_NAMED_ANSWER_MAX_SCORE : doit être compris entre FAQ_ANCHORED_ANSWER_MAX_SCORE et FAQ_SUGGEST_MAX_SCORE/);
     expect(() => loadConfig({ FAQ_NAMED_ANSWER_MAX_SCORE: '0.75' })).toThrow(/FAQ_NAMED_ANSWER_MAX_SCORE/);
     expect(() => loadConfig({ FAQ_ANCHORED_ANSWER_MAX_SCORE: '0.3' })).toThrow(/FAQ_ANCHORED_ANSWER_MAX_SCORE : doit être compris entre/);

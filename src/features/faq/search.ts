@@ -363,6 +363,11 @@ export interface PolicySettings {
    * among the three closest, while most off-topic messages score above it.
    */
   suggestMaxScore: number;
+  /**
+   * The same for a question that names the certification itself: it is ours even when no entry matches it well, so
+   * the closest entries are worth a click further out (off-topic messages seldom name CCP1, Pix or the jury).
+   */
+  namedSuggestMaxScore: number;
 }
 
 export type Decision =
@@ -395,5 +400,6 @@ export function decide(candidates: readonly FaqCandidate[], settings: PolicySett
     return { outcome: 'clarified', suggestions: candidates.slice(0, 3), score: first.score };
   }
   // Only entries close enough themselves: a far third candidate would be noise.
-  return { outcome: 'abstained', score: first.score, nearby: candidates.slice(0, 3).filter((candidate) => candidate.score <= settings.suggestMaxScore) };
+  const suggestMaxScore = anchor === 'named' ? Math.max(settings.suggestMaxScore, settings.namedSuggestMaxScore) : settings.suggestMaxScore;
+  return { outcome: 'abstained', score: first.score, nearby: candidates.slice(0, 3).filter((candidate) => candidate.score <= suggestMaxScore) };
 }

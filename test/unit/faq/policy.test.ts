@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../../src/features/faq/search.js';
 
-const settings = { answerMaxScore: 0.3, answerMinMargin: 0.1, clarifyMaxScore: 0.5, anchoredAnswerMaxScore: 0.45, namedAnswerMaxScore: 0.6, namedAnswerMinMargin: 0.15, suggestMaxScore: 0.7 };
+const settings = { answerMaxScore: 0.3, answerMinMargin: 0.1, clarifyMaxScore: 0.5, anchoredAnswerMaxScore: 0.45, namedAnswerMaxScore: 0.6, namedAnswerMinMargin: 0.15, suggestMaxScore: 0.7, namedSuggestMaxScore: 0.8 };
 const c = (entryId: string, score: number) => ({ entryId, title: `Titre ${entryId}`, score });
 
 describe('answer / clarify / abstain policy', () => {
@@ -57,6 +57,13 @@ describe('answer / clarify / abstain policy', () => {
     // A named question also gets the domain threshold: a close second there still clarifies.
     expect(decide([c('a', 0.45), c('b', 0.9)], settings, 'named').outcome).toBe('answered');
     expect(decide([c('a', 0.4), c('b', 0.45)], settings, 'named').outcome).toBe('clarified');
+  });
+
+  it('offers closer entries further out when the question names the certification', () => {
+    const far = [c('a', 0.72), c('b', 0.79), c('c', 0.81)];
+    expect(decide(far, settings, 'named')).toEqual({ outcome: 'abstained', score: 0.72, nearby: [c('a', 0.72), c('b', 0.79)] });
+    expect(decide(far, settings, 'domain')).toEqual({ outcome: 'abstained', score: 0.72, nearby: [] });
+    expect(decide(far, settings, 'none')).toEqual({ outcome: 'abstained', score: 0.72, nearby: [] });
   });
 
   it('uses the margin boundary inclusively', () => {
