@@ -208,7 +208,7 @@ export const OUT_OF_SCOPE: readonly OutOfScopeTopic[] = [
     phrases: [
       'code de la route', 'examen du code', 'passer le code', 'permis', 'permis de conduire', 'auto ecole', 'toeic', 'toefl',
       'delf', 'dalf', 'tcf', 'qualiopi', 'baccalaureat', 'grand oral', 'passe le bac', 'passer le bac', 'brevet des colleges',
-      'concours', 'concours administratif',
+      'concours',
     ],
     reply:
       'Je réponds seulement sur les certifications des conseillers numériques (CCP1 du titre REMN et Pix). Pour un autre examen (permis, langues, Qualiopi…), adressez-vous à l’organisme qui le fait passer.',
