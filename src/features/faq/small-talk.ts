@@ -211,7 +211,7 @@ export const OUT_OF_SCOPE: readonly OutOfScopeTopic[] = [
       'concours',
     ],
     reply:
-      'Je réponds seulement sur les certifications des conseillers numériques (CCP1 du titre REMN et Pix). Pour un autre examen (permis, langues, Qualiopi…), adressez-vous à l’organisme qui le fait passer.',
+      'Je ne réponds qu’aux questions sur la certification des conseillers numériques (CCP1 du titre REMN et Pix). Pour un autre examen, diplôme, concours ou label (permis, bac, langues, Qualiopi…), renseignez-vous auprès de l’organisme qui en est chargé.',
     anotherExam: true,
   },
 ];
