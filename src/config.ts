@@ -2,7 +2,6 @@ import path from 'node:path';
 import { z } from 'zod';
 import './core/french-validation.js';
 import { parseWorkingDuration } from './features/escalation/working-time.js';
-import type { PolicySettings } from './features/faq/search.js';
 
 /**
  * The only reader of process.env. Every setting is validated at start-up and every problem is reported at once,
@@ -41,13 +40,6 @@ const integer = (fallback: number, min: number, max: number) =>
     .max(max, { message: `doit être au plus ${max}` })
     .default(fallback);
 
-const ratio = (fallback: number) =>
-  z.coerce
-    .number({ message: 'doit être un nombre' })
-    .min(0, { message: 'doit être entre 0 et 1' })
-    .max(1, { message: 'doit être entre 0 et 1' })
-    .default(fallback);
-
 const envSchema = z.object({
   PORT: integer(3000, 0, 65535),
   DATA_DIR: z.string().trim().min(1).default('./data'),
@@ -72,42 +64,15 @@ const envSchema = z.object({
   MM_ANSWER_CHANNELS: commaList,
 
   /**
-   * FAQ decision policy, calibrated on eval/faq-eval.tsv (+ /work/shared off-topic list): on-topic best scores reach
-   * 0.46, off-topic questions of two words or more start at 0.57; 0.47 keeps a 0.1 safety gap. Scores: 0 (perfect) to 1.
+   * The FAQ's one decision setting: the accepted share of wrong answers, measured by cross-validation when
+   * `certif-bot kb calibrate` fitted knowledge/faq-calibration.json. The bot answers from the lowest confidence whose
+   * answers were wrong at most this often; 0.02 (2 %) by default.
    */
-  FAQ_ANSWER_MAX_SCORE: ratio(0.47),
-  FAQ_ANSWER_MIN_MARGIN: ratio(0.05),
-  FAQ_CLARIFY_MAX_SCORE: ratio(0.55),
-  /**
-   * A question naming a domain term (knowledge/glossary.yaml `domain_terms`) is answered up to this score. Set on the
-   * evaluation set and three held-out sets (eval/README.md): up to 0.55, 0 of 163 off-topic messages answered; then
-   * tested once on a fourth: 0 of 50 (half of them traps that use the domain's words in another sense).
-   */
-  FAQ_ANCHORED_ANSWER_MAX_SCORE: ratio(0.55),
-  /**
-   * A question naming the certification itself (knowledge/glossary.yaml `certification_names`: CCP1, Pix, jury, DP…)
-   * is answered up to this score when its best entry leads the second by FAQ_NAMED_ANSWER_MIN_MARGIN. Set on the
-   * evaluation set and the five held-out sets (eval/README.md): 17 more right answers out of 370 held-out questions, 2
-   * more wrong ones, 0 of 195 off-topic messages answered; then tested once on a sixth: 45 of 80 right instead of 40,
-   * no more wrong ones, 0 of 50 off-topic messages answered.
-   */
-  FAQ_NAMED_ANSWER_MAX_SCORE: ratio(0.65),
-  FAQ_NAMED_ANSWER_MIN_MARGIN: ratio(0.1),
-  /**
-   * Up to this score an abstention names the closest entries (those that score up to it themselves). Set on the
-   * held-out sets (eval/README.md), before domain terms existed: 0.7 offered the right entry to 51 of the 64 held-out
-   * questions left unanswered, and (useless) entries to 15 of 123 off-topic messages; 0.75 reached 56 but offered to 25.
-   * Kept when unknown words stopped weighing double (SCORING.unknownTermFactor): on the nine held-out sets, 611 of 690
-   * questions reach the right entry (direct or one click); 0.68 cut the entries offered to off-topic messages from 50
-   * to 38 of 395, but 15 questions lost the right entry, 7 of them on the ninth set, the only one not used to tune.
-   */
-  FAQ_SUGGEST_MAX_SCORE: ratio(0.7),
-  /**
-   * The same for a question that names the certification (glossary `certification_names`). Set on the ten held-out
-   * sets: 0.8 puts the right entry one click away for 21 more of their 770 questions, and offers entries to 5 more of
-   * their 445 off-topic messages (« le pix de mon téléphone est flou »); 0.85 gained a few more, for twice the noise.
-   */
-  FAQ_NAMED_SUGGEST_MAX_SCORE: ratio(0.8),
+  FAQ_ACCEPTED_RISK: z.coerce
+    .number({ message: 'doit être un nombre' })
+    .min(0, { message: 'doit être entre 0 et 0,2' })
+    .max(0.2, { message: 'doit être entre 0 et 0,2 (au-delà, une réponse sur cinq serait fausse)' })
+    .default(0.02),
 
   /** Working time before an unclaimed ticket is reminded (`1d`, `4h`, `90m`); twice that, it goes to the fallback. */
   ESCALATION_REMIND_AFTER: z
@@ -148,7 +113,7 @@ export interface Config {
     answerChannels: readonly string[];
   };
   actionSecret?: string;
-  faq: PolicySettings;
+  faq: { acceptedRisk: number };
   escalation: {
     /** In working minutes (09:00–17:00, Monday–Friday, public holidays off). */
     remindAfterMinutes: number;
@@ -192,26 +157,6 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     if (e.MM_URL && !e.MM_BOT_TOKEN) problems.push('MM_BOT_TOKEN : requis quand MM_URL est défini');
     if (e.MM_BOT_TOKEN && !e.MM_URL) problems.push('MM_URL : requis quand MM_BOT_TOKEN est défini');
   }
-  if (!e.FAQ_CLARIFY_MAX_SCORE || e.FAQ_CLARIFY_MAX_SCORE < e.FAQ_ANSWER_MAX_SCORE) {
-    problems.push('FAQ_CLARIFY_MAX_SCORE : doit être supérieur ou égal à FAQ_ANSWER_MAX_SCORE');
-  }
-  // Between the two: an anchored question above the clarification threshold would abstain where it should clarify.
-  if (
-    !e.FAQ_ANCHORED_ANSWER_MAX_SCORE ||
-    e.FAQ_ANCHORED_ANSWER_MAX_SCORE < e.FAQ_ANSWER_MAX_SCORE ||
-    e.FAQ_ANCHORED_ANSWER_MAX_SCORE > e.FAQ_CLARIFY_MAX_SCORE
-  ) {
-    problems.push('FAQ_ANCHORED_ANSWER_MAX_SCORE : doit être compris entre FAQ_ANSWER_MAX_SCORE et FAQ_CLARIFY_MAX_SCORE');
-  }
-  if (!e.FAQ_NAMED_ANSWER_MAX_SCORE || e.FAQ_NAMED_ANSWER_MAX_SCORE < e.FAQ_ANCHORED_ANSWER_MAX_SCORE || e.FAQ_NAMED_ANSWER_MAX_SCORE > e.FAQ_SUGGEST_MAX_SCORE) {
-    problems.push('FAQ_NAMED_ANSWER_MAX_SCORE : doit être compris entre FAQ_ANCHORED_ANSWER_MAX_SCORE et FAQ_SUGGEST_MAX_SCORE');
-  }
-  if (!e.FAQ_SUGGEST_MAX_SCORE || e.FAQ_SUGGEST_MAX_SCORE < e.FAQ_CLARIFY_MAX_SCORE) {
-    problems.push('FAQ_SUGGEST_MAX_SCORE : doit être supérieur ou égal à FAQ_CLARIFY_MAX_SCORE');
-  }
-  if (!e.FAQ_NAMED_SUGGEST_MAX_SCORE || e.FAQ_NAMED_SUGGEST_MAX_SCORE < e.FAQ_SUGGEST_MAX_SCORE) {
-    problems.push('FAQ_NAMED_SUGGEST_MAX_SCORE : doit être supérieur ou égal à FAQ_SUGGEST_MAX_SCORE');
-  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const knowledgeDir = path.resolve(e.KNOWLEDGE_DIR);
@@ -231,16 +176,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       answerChannels: e.MM_ANSWER_CHANNELS,
     },
     actionSecret: e.ACTION_SECRET,
-    faq: {
-      answerMaxScore: e.FAQ_ANSWER_MAX_SCORE,
-      answerMinMargin: e.FAQ_ANSWER_MIN_MARGIN,
-      clarifyMaxScore: e.FAQ_CLARIFY_MAX_SCORE,
-      anchoredAnswerMaxScore: e.FAQ_ANCHORED_ANSWER_MAX_SCORE,
-      namedAnswerMaxScore: e.FAQ_NAMED_ANSWER_MAX_SCORE,
-      namedAnswerMinMargin: e.FAQ_NAMED_ANSWER_MIN_MARGIN,
-      suggestMaxScore: e.FAQ_SUGGEST_MAX_SCORE,
-      namedSuggestMaxScore: e.FAQ_NAMED_SUGGEST_MAX_SCORE,
-    },
+    faq: { acceptedRisk: e.FAQ_ACCEPTED_RISK },
     escalation: {
       remindAfterMinutes: e.ESCALATION_REMIND_AFTER,
       fallbackChannel: e.ESCALATION_FALLBACK_CHANNEL,

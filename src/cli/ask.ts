@@ -24,9 +24,10 @@ export function toJsonLine(question: string, reply: Reply): string {
     question,
     answered,
     entry: answered ? (faq?.entry ?? null) : null,
-    score: faq?.score ?? null,
-    // The entries offered instead of an answer: a clarification's choices, or the closest entries of an abstention.
-    suggestions: answered ? [] : (faq?.suggestions ?? []),
+    // The decision model's confidence (0..1) in the answered entry, or in the best one when it did not answer.
+    score: faq?.confidence ?? null,
+    // Every entry offered one click away: « Voir aussi » under an answer, a clarification's choices, the closest entries.
+    suggestions: faq?.suggestions ?? [],
     text: renderText(reply).text,
   });
 }

@@ -1,15 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type Config } from '../config.js';
+import { calibrate, crossValidate, crossValidatedFigures, inspectOutOfFold, MIN_LABELLED_SETS, POLICY_LEVELS, pool } from '../features/faq/calibrate.js';
+import { answerThreshold, CALIBRATION_FILE, readCalibration } from '../features/faq/calibration.js';
 import { createFaqEngine } from '../features/faq/faq-engine.js';
 import {
   checkSelfRetrieval,
   evaluate,
   formatEvalReport,
+  formatFigures,
   formatSelfRetrievalProblems,
   parseEvalFile,
 } from '../features/faq/evaluation.js';
-import { readKnowledge } from '../features/faq/knowledge-base.js';
+import { readKnowledge, type KnowledgeBase } from '../features/faq/knowledge-base.js';
 import { checkDirectory, type NameResolver } from '../features/escalation/directory-check.js';
 import { createSilentLogger } from '../logger.js';
 import { createMattermostClient } from '../mattermost/client.js';
@@ -37,28 +40,111 @@ function mattermostNameResolver(config: Readonly<Config>): NameResolver | undefi
   };
 }
 
-export const DEFAULT_EVAL_FILE = 'eval/faq-eval.tsv';
+export const DEFAULT_EVAL_FILE = 'knowledge/questions/faq-eval.tsv';
 
 const KB_USAGE = `Usage :
-  certif-bot kb check          vérifie knowledge/ (format, sources, réponses, chaque fiche trouvée par ses formulations)
-  certif-bot kb eval [fichier] évalue la FAQ sur ${DEFAULT_EVAL_FILE} (question<TAB>fiche attendue ou none)
+  certif-bot kb check                vérifie knowledge/ (format, sources, réponses, calibration à jour…)
+  certif-bot kb calibrate            entraîne et calibre la FAQ sur les questions étiquetées (knowledge/questions/)
+                                     par validation croisée, et écrit knowledge/${CALIBRATION_FILE}
+  certif-bot kb eval [fichier]       évalue la FAQ telle qu'elle est livrée sur un fichier (question<TAB>fiche ou none),
+                                     ${DEFAULT_EVAL_FILE} par défaut
+  certif-bot kb eval --summary F…    les seuls comptes d'un ou plusieurs fichiers, sans leurs questions (jeux verrouillés)
+  certif-bot kb eval --cv            validation croisée par jeu sur knowledge/questions/ : chiffres par jeu et ensemble
 `;
 
 export async function runKb(args: readonly string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   const config = loadConfig(io.env);
   if (sub === 'check') return runCheck(config, io);
-  if (sub === 'eval') return runEval(config, rest[0] ?? DEFAULT_EVAL_FILE, io);
+  if (sub === 'calibrate') return runCalibrate(config, io);
+  if (sub === 'eval' && rest[0] === '--cv') return runCrossValidation(config, io);
+  if (sub === 'eval' && rest[0] === '--summary') return runSummary(config, rest.slice(1), io);
+  if (sub === 'eval' && !rest[0]?.startsWith('-')) return runEval(config, rest[0] ?? DEFAULT_EVAL_FILE, io);
   io.stderr.write(KB_USAGE);
   return 2;
 }
 
-async function runCheck(config: Readonly<Config>, io: CliIo): Promise<number> {
+/** The base as `kb` commands need it: valid, or every problem printed. */
+function readValidBase(config: Readonly<Config>, io: CliIo): KnowledgeBase | undefined {
   const { base, problems } = readKnowledge(config.knowledgeDir);
-  const lines = problems.map((p) => `${p.file}: ${p.problem}`);
+  if (problems.length === 0) return base;
+  for (const p of problems) io.stderr.write(`${p.file}: ${p.problem}\n`);
+  io.stderr.write('Corrigez la base (certif-bot kb check) avant de la calibrer ou de l’évaluer.\n');
+  return undefined;
+}
+
+function runCalibrate(config: Readonly<Config>, io: CliIo): number {
+  const base = readValidBase(config, io);
+  if (!base) return 2;
+  if (base.labelledSets.length < MIN_LABELLED_SETS) {
+    io.stderr.write(`Il faut au moins ${MIN_LABELLED_SETS} fichiers de questions étiquetées dans ${path.join(config.knowledgeDir, 'questions')} pour calibrer.\n`);
+    return 2;
+  }
+  const started = Date.now();
+  const { calibration } = calibrate(base, { acceptedRisk: config.faq.acceptedRisk, now: new Date(), onSet: (name) => io.stderr.write(`validation croisée : ${name}\n`) });
+  const file = path.join(config.knowledgeDir, CALIBRATION_FILE);
+  fs.writeFileSync(file, `${JSON.stringify(calibration, null, 2)}\n`);
+  const { pooled } = calibration.crossValidation;
+  io.stdout.write(
+    `${formatFigures(pooled)}\n` +
+      `Seuil de réponse pour un risque accepté de ${config.faq.acceptedRisk} : ${formatThreshold(answerThreshold(calibration.thresholds, config.faq.acceptedRisk))}\n` +
+      `Calibration écrite dans ${file} (${((Date.now() - started) / 1000).toFixed(1)} s).\n`,
+  );
+  return 0;
+}
+
+const formatThreshold = (value: number): string => (Number.isFinite(value) ? value.toFixed(2) : 'aucun (le bot ne répondra jamais seul)');
+
+function runCrossValidation(config: Readonly<Config>, io: CliIo): number {
+  const base = readValidBase(config, io);
+  if (!base) return 2;
+  if (base.labelledSets.length < MIN_LABELLED_SETS) {
+    io.stderr.write(`Il faut au moins ${MIN_LABELLED_SETS} fichiers de questions étiquetées dans questions/ pour une validation croisée.\n`);
+    return 2;
+  }
+  const cv = crossValidate(inspectOutOfFold(base));
+  const answer = answerThreshold(cv.thresholds, config.faq.acceptedRisk);
+  const { sets, pooled } = crossValidatedFigures(base, cv, { ...POLICY_LEVELS, answer });
+  for (const figures of sets) io.stdout.write(`${formatFigures(figures)}\n`);
+  io.stdout.write(`\n${formatFigures(pooled)}\nSeuil de réponse (risque accepté ${config.faq.acceptedRisk}) : ${formatThreshold(answer)}\n`);
+  return 0;
+}
+
+function runSummary(config: Readonly<Config>, files: readonly string[], io: CliIo): number {
+  const base = readValidBase(config, io);
+  if (!base) return 2;
+  if (files.length === 0) {
+    io.stderr.write(KB_USAGE);
+    return 2;
+  }
+  const engine = createFaqEngine(base, { knowledgeDir: config.knowledgeDir, acceptedRisk: config.faq.acceptedRisk });
+  if (engine.calibration.state !== 'ok') io.stderr.write(`Attention : ${engine.calibration.problem}\n`);
+  const reports = [];
+  for (const file of files) {
+    let content: string;
+    try {
+      content = fs.readFileSync(file, 'utf8');
+    } catch {
+      io.stderr.write(`Fichier d'évaluation introuvable : ${file}\n`);
+      return 2;
+    }
+    const report = evaluate(engine, parseEvalFile(content).cases, path.basename(file));
+    reports.push(report.figures);
+    io.stdout.write(`${formatFigures(report.figures)}\n`);
+  }
+  if (reports.length > 1) io.stdout.write(`\n${formatFigures(pool('ensemble', reports))}\n`);
+  return 0;
+}
+
+async function runCheck(config: Readonly<Config>, io: CliIo): Promise<number> {
+  const { base, problems, notices } = readKnowledge(config.knowledgeDir);
+  const lines = [...problems, ...notices].map((p) => `${p.file}: ${p.problem}`);
   if (base.entries.length === 0) lines.push(`${path.join(config.knowledgeDir, 'entries')}: aucune fiche trouvée`);
   if (problems.length === 0 && base.entries.length > 0) {
-    lines.push(...formatSelfRetrievalProblems(checkSelfRetrieval(createFaqEngine(base, config.faq))));
+    const calibration = readCalibration(config.knowledgeDir, base);
+    if (calibration.state !== 'ok') lines.push(`${CALIBRATION_FILE}: ${calibration.problem}`);
+    const engine = createFaqEngine(base, { calibration, acceptedRisk: config.faq.acceptedRisk });
+    lines.push(...formatSelfRetrievalProblems(checkSelfRetrieval(engine)));
   }
   for (const check of KB_CHECKS) lines.push(...(await check(config)));
   for (const line of lines) io.stdout.write(`${line}\n`);
@@ -72,12 +158,8 @@ async function runCheck(config: Readonly<Config>, io: CliIo): Promise<number> {
 }
 
 function runEval(config: Readonly<Config>, file: string, io: CliIo): number {
-  const { base, problems } = readKnowledge(config.knowledgeDir);
-  if (problems.length > 0) {
-    for (const p of problems) io.stderr.write(`${p.file}: ${p.problem}\n`);
-    io.stderr.write('Corrigez la base (certif-bot kb check) avant de l’évaluer.\n');
-    return 2;
-  }
+  const base = readValidBase(config, io);
+  if (!base) return 2;
   let content: string;
   try {
     content = fs.readFileSync(file, 'utf8');
@@ -87,7 +169,9 @@ function runEval(config: Readonly<Config>, file: string, io: CliIo): number {
   }
   const parsed = parseEvalFile(content);
   for (const problem of parsed.problems) io.stderr.write(`${file}: ${problem}\n`);
-  const report = evaluate(createFaqEngine(base, config.faq), parsed.cases);
+  const engine = createFaqEngine(base, { knowledgeDir: config.knowledgeDir, acceptedRisk: config.faq.acceptedRisk });
+  if (engine.calibration.state !== 'ok') io.stderr.write(`Attention : ${engine.calibration.problem}\n`);
+  const report = evaluate(engine, parsed.cases, path.basename(file));
   io.stdout.write(`${formatEvalReport(report)}\n`);
   return report.passed && parsed.problems.length === 0 ? 0 : 1;
 }

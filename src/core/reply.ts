@@ -48,7 +48,9 @@ export interface ReplyMeta {
   faq?: {
     outcome: 'answered' | 'clarified' | 'abstained' | 'small_talk' | 'invalid';
     entry: string | null;
-    score: number | null;
+    /** The decision model's confidence in the answered (or best) entry, 0..1. */
+    confidence: number | null;
+    /** Every entry offered one click away: « Voir aussi », a clarification's choices, the closest entries. */
     suggestions: readonly string[];
     questionId?: number;
   };

@@ -7,8 +7,8 @@
 export interface FaqCandidate {
   entryId: string;
   title: string;
-  /** fuse.js score: 0 is a perfect match, 1 no match. */
-  score: number;
+  /** The decision model's probability that this entry answers the question (0 when the bot has no calibration). */
+  confidence: number;
 }
 
 /** A question as the FAQ logged it (the "unanswered" log curators read and escalation starts from). */

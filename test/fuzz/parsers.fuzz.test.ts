@@ -204,7 +204,7 @@ describe('fuzz: configuration and data files', () => {
   it('loads any environment into a Config or a ConfigError, nothing else', async () => {
     const keys = fc.constantFrom(
       'PORT', 'DATA_DIR', 'LOG_LEVEL', 'BOT_TIMEZONE', 'MM_URL', 'MM_BOT_TOKEN', 'MM_COMMAND_TOKENS', 'PUBLIC_URL', 'ACTION_SECRET',
-      'FAQ_ANSWER_MAX_SCORE', 'ESCALATION_REMIND_AFTER', 'RETENTION_DAYS', 'RATE_LIMIT_PER_MINUTE', 'MAX_CONCURRENT_REQUESTS', 'ADMIN_USERS',
+      'FAQ_ACCEPTED_RISK', 'ESCALATION_REMIND_AFTER', 'RETENTION_DAYS', 'RATE_LIMIT_PER_MINUTE', 'MAX_CONCURRENT_REQUESTS', 'ADMIN_USERS',
     );
     const values = fc.oneof(hostileText(40), fc.integer().map(String), fc.double().map(String), fc.constantFrom('', ' ', 'https://chat.example.org/', '1d', '90m', 'debug'));
     await check(

@@ -21,14 +21,15 @@ describe('CLI French', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('kb check: « 1 fiche » in the singular (was « 1 fiches »)', async () => {
+  it('kb check: « 1 problème » in the singular, on a one-entry base that cannot be calibrated', async () => {
     const knowledge = path.join(dir, 'knowledge');
     mkdirSync(path.join(knowledge, 'entries'), { recursive: true });
     for (const file of ['glossary.yaml', 'sources.yaml']) cpSync(path.join(fixtures, 'knowledge-mini', file), path.join(knowledge, file));
     cpSync(path.join(fixtures, 'knowledge-mini', 'entries', 'convocation-examens.md'), path.join(knowledge, 'entries', 'convocation-examens.md'));
     const t = captureCli({ DATA_DIR: path.join(dir, 'data'), KNOWLEDGE_DIR: knowledge, DIRECTORY_FILE: directoryFile });
-    expect(await runKb(['check'], t.io), t.out() + t.err()).toBe(0);
-    expect(t.out()).toContain('Base de connaissances valide : 1 fiche.');
+    expect(await runKb(['check'], t.io), t.out() + t.err()).toBe(1);
+    expect(t.out()).toContain('faq-calibration.json absent : lancez « certif-bot kb calibrate »');
+    expect(t.err()).toMatch(/^1 problème dans /);
   });
 
   it('chat: a yes/no field shows its default as « oui » / « non », never true / false', async () => {

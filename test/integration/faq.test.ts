@@ -66,14 +66,14 @@ describe('FAQ over Mattermost', () => {
 
   it('no exact answer (real base) → the closest entry as a button; a click shows its answer, with feedback buttons', async () => {
     world = await startWorld({ env: { ...env, KNOWLEDGE_DIR: path.resolve('knowledge') } });
-    const outcome = await world.mm.executeCommand(world.alice, world.channel, '/certif le DP faut le rendre avant quelle date, mon formateur me met la pression');
+    const outcome = await world.mm.executeCommand(world.alice, world.channel, '/certif les examens se passent en présentiel ?');
     const offer = outcome.ephemerals[0];
     expect(textOf(offer!)).toContain("Je n'ai pas de fiche qui réponde exactement");
-    expect(labelsOf(offer!)[0]).toBe('Quand dois-je remettre mon dossier professionnel ?');
-    const click = await world.mm.clickButton(world.alice, offer!, 'Quand dois-je remettre mon dossier professionnel ?');
+    expect(labelsOf(offer!)[0]).toBe('Où se passent les examens ?');
+    const click = await world.mm.clickButton(world.alice, offer!, 'Où se passent les examens ?');
     expect(click.ok).toBe(true);
     const answer = await waitFor(
-      () => world.mm.ephemeralsFor(world.alice).find((post) => textOf(post).includes('au plus tard le jour de la session')),
+      () => world.mm.ephemeralsFor(world.alice).find((post) => textOf(post).includes('centre de certification agréé')),
       { what: 'the picked answer' },
     );
     expect(labelsOf(answer)).toEqual(['👍 Utile', '👎 Pas utile', 'Partager dans le canal']);

@@ -35,15 +35,11 @@ describe('loadConfig', () => {
     for (const name of ['PORT', 'MM_URL', 'BOT_TIMEZONE', 'ACTION_SECRET']) expect(text).toContain(name);
   });
 
-  it('keeps the FAQ thresholds in order: answer ≤ anchored answer ≤ clarify ≤ suggest, anchored ≤ named ≤ suggest', () => {
-    expect(loadConfig({}).faq).toMatchObject({ answerMaxScore: 0.47, clarifyMaxScore: 0.55, anchoredAnswerMaxScore: 0.55, namedAnswerMaxScore: 0.65, namedAnswerMinMargin: 0.1, suggestMaxScore: 0.7, namedSuggestMaxScore: 0.8 });
-    expect(() => loadConfig({ FAQ_NAMED_SUGGEST_MAX_SCORE: '0.6' })).toThrow(/FAQ_NAMED_SUGGEST_MAX_SCORE : doit être supérieur ou égal à FAQ_SUGGEST_MAX_SCORE/);
-    expect(() => loadConfig({ FAQ_NAMED_ANSWER_MAX_SCORE: '0.5' })).toThrow(/FAQ_NAMED_ANSWER_MAX_SCORE : doit être compris entre FAQ_ANCHORED_ANSWER_MAX_SCORE et FAQ_SUGGEST_MAX_SCORE/);
-    expect(() => loadConfig({ FAQ_NAMED_ANSWER_MAX_SCORE: '0.75' })).toThrow(/FAQ_NAMED_ANSWER_MAX_SCORE/);
-    expect(() => loadConfig({ FAQ_ANCHORED_ANSWER_MAX_SCORE: '0.3' })).toThrow(/FAQ_ANCHORED_ANSWER_MAX_SCORE : doit être compris entre/);
-    expect(() => loadConfig({ FAQ_ANCHORED_ANSWER_MAX_SCORE: '0.6' })).toThrow(/FAQ_ANCHORED_ANSWER_MAX_SCORE/);
-    expect(() => loadConfig({ FAQ_SUGGEST_MAX_SCORE: '0.5' })).toThrow(/FAQ_SUGGEST_MAX_SCORE : doit être supérieur ou égal à FAQ_CLARIFY_MAX_SCORE/);
-    expect(() => loadConfig({ FAQ_CLARIFY_MAX_SCORE: '0.4' })).toThrow(/FAQ_CLARIFY_MAX_SCORE/);
+  it('has one FAQ decision setting, the accepted risk of a wrong answer, 2 % by default and at most 20 %', () => {
+    expect(loadConfig({}).faq).toEqual({ acceptedRisk: 0.02 });
+    expect(loadConfig({ FAQ_ACCEPTED_RISK: '0.05' }).faq.acceptedRisk).toBe(0.05);
+    expect(() => loadConfig({ FAQ_ACCEPTED_RISK: '0.5' })).toThrow(/FAQ_ACCEPTED_RISK : doit être entre 0 et 0,2/);
+    expect(() => loadConfig({ FAQ_ACCEPTED_RISK: 'beaucoup' })).toThrow(/FAQ_ACCEPTED_RISK : doit être un nombre/);
   });
 
   it('refuses a bot token without a server URL', () => {

@@ -15,17 +15,14 @@ export interface Glossary {
   abbreviations: Readonly<Record<string, string>>;
   /** `[canonical, variant, …]`: every variant is replaced by the canonical form. */
   synonyms: readonly (readonly string[])[];
-  /**
-   * Words or phrases that only the certification world uses (« ccp1 », « jury », « fiche action »): a question that
-   * names one may be answered on a fairer match (see `anchoredAnswerMaxScore`).
-   */
+  /** Words or phrases that only the certification world uses (« ccp1 », « jury », « fiche action »): an input of the decision model. */
   domainTerms?: readonly string[];
   /**
    * The domain terms that name this certification itself (« ccp1 », « pix », « jury », « dossier professionnel »), not
-   * words other exams share (« examen », « convocation »): see `namedAnswerMaxScore`.
+   * words other exams share (« examen », « convocation »): an input of the decision model.
    */
   certificationNames?: readonly string[];
-  /** The certifications an entry can be about (« ccp1 », « pix »): see `SCORING.subjectPenalty`. */
+  /** The certifications an entry can be about (« ccp1 », « pix »): see the `subject.missing` feature (evidence.ts). */
   subjects?: readonly string[];
 }
 
@@ -189,16 +186,21 @@ export interface Analyzer {
   terms(text: string): string[];
   /** The same from words already split by `wordsOf` (the FAQ engine splits a question once). */
   termsOfWords(words: readonly string[]): string[];
+  /**
+   * The classifier's view of the same words: stop words kept (« bonjour », « merci », « quand » tell a greeting from a
+   * question), otherwise the same terms.
+   */
+  tokensOfWords(words: readonly string[]): string[];
 }
 
 export function createAnalyzer(glossary: Glossary = EMPTY_GLOSSARY): Analyzer {
   const compiled = compileGlossary(glossary);
-  const termsOfWords = (words: readonly string[]): string[] => {
+  const analyze = (words: readonly string[], keepStopWords: boolean): string[] => {
     const expanded = applyGlossary(words, compiled);
     const terms: string[] = [];
     const seen = new Set<string>();
     for (const word of expanded) {
-      if (STOP_WORDS.has(word)) continue;
+      if (!keepStopWords && STOP_WORDS.has(word)) continue;
       // Single letters carry nothing once elisions are gone; small numbers are days, hours or counts
       // (« le 31 août », « 2 infos ») whose meaning is in the words around them.
       if (word.length < 2 || /^\d{1,2}$/.test(word)) continue;
@@ -209,5 +211,6 @@ export function createAnalyzer(glossary: Glossary = EMPTY_GLOSSARY): Analyzer {
     }
     return terms;
   };
-  return { terms: (text) => termsOfWords(wordsOf(text)), termsOfWords };
+  const termsOfWords = (words: readonly string[]): string[] => analyze(words, false);
+  return { terms: (text) => termsOfWords(wordsOf(text)), termsOfWords, tokensOfWords: (words) => analyze(words, true) };
 }

@@ -1,62 +1,36 @@
+import type { SetFigures } from './calibration.js';
+import { offeredEntries, tally } from './calibrate.js';
 import type { FaqEngine } from './faq-engine.js';
 import type { KnowledgeEntry } from './knowledge-base.js';
+import { NONE, parseLabelledQuestions, type LabelledQuestion } from './labelled-questions.js';
 
 /**
- * Measuring the FAQ: the labelled evaluation set (`kb eval`, the evaluation test) and each entry's self-retrieval
- * (`kb check`). Pure functions over an engine.
+ * Measuring the FAQ: a labelled file against the shipped engine (`kb eval <file>`, the evaluation test) and each
+ * entry's self-retrieval (`kb check`). Pure functions over an engine.
  */
 
-export interface EvalCase {
-  question: string;
-  /** Entry id, or `none` for a question the FAQ must not answer. */
-  expected: string;
-  line: number;
-}
+export type EvalCase = LabelledQuestion;
+export { NONE };
 
-export const NONE = 'none';
-
-/** Accuracy bar on answerable questions and the number of off-topic questions allowed to get an answer. */
+/** Accuracy bar on the questions the shipped model learned from, and the off-topic messages allowed an answer. */
 export const EVAL_MIN_ACCURACY = 0.95;
 export const EVAL_MAX_FALSE_ANSWERS = 0;
 
-/** `question<TAB>expected` with a header line; blank lines and `#` comments are skipped. */
-export function parseEvalFile(content: string): { cases: EvalCase[]; problems: string[] } {
-  const cases: EvalCase[] = [];
-  const problems: string[] = [];
-  const lines = content.split(/\r?\n/);
-  lines.forEach((raw, index) => {
-    const line = index + 1;
-    if (index === 0 && /^question\t/i.test(raw)) return;
-    if (raw.trim() === '' || raw.trimStart().startsWith('#')) return;
-    const [question, expected, ...rest] = raw.split('\t');
-    if (!question?.trim() || !expected?.trim() || rest.some((cell) => cell.trim() !== '')) {
-      problems.push(`ligne ${line} : attendu « question<TAB>fiche-attendue »`);
-      return;
-    }
-    cases.push({ question: question.trim(), expected: expected.trim(), line });
-  });
-  return { cases, problems };
-}
+export const parseEvalFile = parseLabelledQuestions;
 
 export interface EvalOutcome {
   case: EvalCase;
   outcome: string;
-  /** Entry answered, or the entries offered (clarification, or closest entries of an abstention). */
+  /** Entry answered, or the entries offered (see also, choices, closest entries). */
   got: string | null;
-  score: number | null;
+  confidence: number | null;
 }
 
 export interface EvalReport {
+  figures: SetFigures;
   answerable: number;
   correct: number;
   accuracy: number;
-  /** Answerable questions that got no answer (clarified or abstained). */
-  unanswered: number;
-  /** Of those, how many were offered the expected entry (clarification, or closest entries): one click away. */
-  offeredExpected: number;
-  /** Off-topic messages that got entries offered (not answers, but noise). */
-  offTopicOffered: number;
-  abstentionRate: number;
   offTopic: number;
   falseAnswers: EvalOutcome[];
   /** Answerable questions not answered with the expected entry. */
@@ -66,67 +40,63 @@ export interface EvalReport {
   passed: boolean;
 }
 
-export function evaluate(engine: FaqEngine, cases: readonly EvalCase[]): EvalReport {
-  let answerable = 0;
-  let correct = 0;
-  let unanswered = 0;
-  let offeredExpected = 0;
-  let offTopic = 0;
-  let offTopicOffered = 0;
+export function evaluate(engine: FaqEngine, cases: readonly EvalCase[], name = 'jeu'): EvalReport {
+  const unknownEntries = cases.filter((item) => item.expected !== NONE && !engine.base.byId.has(item.expected));
+  const known = cases.filter((item) => !unknownEntries.includes(item));
+  const results = known.map((item) => ({ item, expected: item.expected, understanding: engine.understand(item.question) }));
+  const figures = tally(name, results);
   const misses: EvalOutcome[] = [];
   const falseAnswers: EvalOutcome[] = [];
-  const unknownEntries: EvalCase[] = [];
-  for (const item of cases) {
-    if (item.expected !== NONE && !engine.base.byId.has(item.expected)) {
-      unknownEntries.push(item);
-      continue;
-    }
-    const result = engine.understand(item.question);
-    const offered = result.outcome === 'clarified' ? result.suggestions : result.outcome === 'abstained' ? result.nearby : [];
-    const got = result.outcome === 'answered' ? result.entry.id : offered.length > 0 ? offered.map((s) => s.entryId).join(',') : null;
-    const outcome: EvalOutcome = { case: item, outcome: result.outcome, got, score: 'score' in result ? result.score : null };
+  for (const { item, understanding } of results) {
+    const answered = understanding.outcome === 'answered' ? understanding.entry.id : undefined;
+    const offered = offeredEntries(understanding);
+    const outcome: EvalOutcome = {
+      case: item,
+      outcome: understanding.outcome,
+      got: answered ?? (offered.length > 0 ? offered.join(',') : null),
+      confidence: 'confidence' in understanding ? understanding.confidence : null,
+    };
     if (item.expected === NONE) {
-      offTopic++;
-      if (result.outcome === 'answered') falseAnswers.push(outcome);
-      if (offered.length > 0) offTopicOffered++;
-      continue;
-    }
-    answerable++;
-    if (result.outcome === 'answered' && result.entry.id === item.expected) {
-      correct++;
-    } else {
-      if (result.outcome !== 'answered') unanswered++;
-      if (offered.some((candidate) => candidate.entryId === item.expected)) offeredExpected++;
+      if (answered) falseAnswers.push(outcome);
+    } else if (answered !== item.expected) {
       misses.push(outcome);
     }
   }
-  const accuracy = answerable === 0 ? 0 : correct / answerable;
+  const accuracy = figures.questions === 0 ? 0 : figures.right / figures.questions;
   return {
-    answerable,
-    correct,
+    figures,
+    answerable: figures.questions,
+    correct: figures.right,
     accuracy,
-    unanswered,
-    offeredExpected,
-    offTopicOffered,
-    abstentionRate: answerable === 0 ? 0 : unanswered / answerable,
-    offTopic,
+    offTopic: figures.offTopic,
     falseAnswers,
     misses,
     unknownEntries,
-    passed: answerable > 0 && accuracy >= EVAL_MIN_ACCURACY && falseAnswers.length <= EVAL_MAX_FALSE_ANSWERS && unknownEntries.length === 0,
+    passed: figures.questions > 0 && accuracy >= EVAL_MIN_ACCURACY && falseAnswers.length <= EVAL_MAX_FALSE_ANSWERS && unknownEntries.length === 0,
   };
 }
 
 const percent = (value: number): string => `${(value * 100).toFixed(1).replace('.', ',')} %`;
+const share = (part: number, whole: number): string => (whole === 0 ? '—' : percent(part / whole));
+
+/** The counts of one set (or of several pooled), and nothing of its questions: what may be said of a locked set. */
+export function formatFigures(figures: SetFigures): string {
+  return [
+    `${figures.name} — questions dans le thème : ${figures.questions}`,
+    `  bonne fiche en réponse directe : ${figures.right} (${share(figures.right, figures.questions)})`,
+    `  bonne fiche à un clic (réponse ou bouton) : ${figures.oneClick} (${share(figures.oneClick, figures.questions)})`,
+    `  réponse directe avec une autre fiche : ${figures.wrong} (${share(figures.wrong, figures.questions)})`,
+    `  messages hors sujet : ${figures.offTopic} — répondus : ${figures.offTopicAnswered} ; avec des fiches proposées : ${figures.offTopicOffered}`,
+  ].join('\n');
+}
 
 export function formatEvalReport(report: EvalReport): string {
   const lines = [
-    `Questions avec réponse attendue : ${report.answerable} — bonne fiche du premier coup : ${report.correct} (${percent(report.accuracy)}, seuil ${percent(EVAL_MIN_ACCURACY)})`,
-    `Sans réponse (clarification ou abstention) : ${report.unanswered} (${percent(report.abstentionRate)}), dont ${report.offeredExpected} avec la bonne fiche parmi les fiches proposées`,
-    `Questions hors sujet : ${report.offTopic} — réponses données à tort : ${report.falseAnswers.length} (au plus ${EVAL_MAX_FALSE_ANSWERS}) ; fiches proposées sans répondre : ${report.offTopicOffered}`,
+    formatFigures(report.figures),
+    `Seuil de ce jeu : au moins ${percent(EVAL_MIN_ACCURACY)} de bonnes réponses directes, au plus ${EVAL_MAX_FALSE_ANSWERS} message hors sujet répondu.`,
   ];
   const describe = (o: EvalOutcome): string =>
-    `  ligne ${o.case.line} : « ${o.case.question} » attendu ${o.case.expected}, obtenu ${o.outcome}${o.got ? ` ${o.got}` : ''}${o.score !== null ? ` (score ${o.score})` : ''}`;
+    `  ligne ${o.case.line} : « ${o.case.question} » attendu ${o.case.expected}, obtenu ${o.outcome}${o.got ? ` ${o.got}` : ''}${o.confidence !== null ? ` (confiance ${o.confidence})` : ''}`;
   if (report.misses.length > 0) lines.push('', 'Manqués :', ...report.misses.map(describe));
   if (report.falseAnswers.length > 0) lines.push('', 'Réponses à tort :', ...report.falseAnswers.map(describe));
   if (report.unknownEntries.length > 0) {
@@ -148,11 +118,13 @@ export interface SelfRetrievalProblem {
 }
 
 /**
- * The rule: each phrasing (title and questions) is searched against the whole base; it "finds" its entry when that
- * entry comes first, strictly ahead of the second. An entry whose phrasings find it less than 80 % of the time is
- * reported, with the phrasings that lead elsewhere (usually a duplicate question or a missing glossary word).
+ * The rule: each phrasing (title and questions) is searched against the whole base by the lexical retriever; it
+ * "finds" its entry when that entry comes first, strictly ahead of the second. An entry whose phrasings find it less
+ * than 80 % of the time is reported, with the phrasings that lead elsewhere (usually a duplicate question or a
+ * missing glossary word).
  */
 export function checkSelfRetrieval(engine: FaqEngine): SelfRetrievalProblem[] {
+  const { retriever, analyzer } = engine.signals;
   const problems: SelfRetrievalProblem[] = [];
   for (const entry of engine.base.entries) {
     const phrasings = [
@@ -161,7 +133,7 @@ export function checkSelfRetrieval(engine: FaqEngine): SelfRetrievalProblem[] {
     ];
     const offending: SelfRetrievalProblem['offending'] = [];
     for (const item of phrasings) {
-      const [first, second] = engine.retriever.search(engine.analyzer.terms(item.phrasing), 2);
+      const [first, second] = retriever.search(analyzer.terms(item.phrasing), 2);
       const isFirst = first?.entryId === entry.id && (!second || second.score > first.score);
       if (!isFirst) offending.push({ ...item, best: first ? (first.entryId === entry.id ? `${entry.id} (ex aequo avec ${second?.entryId})` : first.entryId) : null });
     }
@@ -174,8 +146,6 @@ export function checkSelfRetrieval(engine: FaqEngine): SelfRetrievalProblem[] {
 export function formatSelfRetrievalProblems(problems: readonly SelfRetrievalProblem[]): string[] {
   return problems.flatMap((problem) => [
     `${problem.entry.file}: ses formulations ne la trouvent en premier que ${problem.found} fois sur ${problem.total} (au moins ${Math.round(SELF_RETRIEVAL_MIN_SHARE * 100)} %)`,
-    ...problem.offending.map(
-      (o) => `${problem.entry.file}: ${o.field}: « ${o.phrasing} » mène à ${o.best ?? 'aucune fiche'}`,
-    ),
+    ...problem.offending.map((o) => `${problem.entry.file}: ${o.field}: « ${o.phrasing} » mène à ${o.best ?? 'aucune fiche'}`),
   ]);
 }

@@ -1,107 +1,150 @@
 import type { FaqCandidate } from '../ports.js';
-import { createAnalyzer, wordsOf, type Analyzer } from './analyzer.js';
-import type { KnowledgeBase, KnowledgeEntry } from './knowledge-base.js';
-import { createFuseRetriever, createIndexedRetriever, decide, type Anchor, type Decision, type PolicySettings, type Retriever } from './search.js';
-import { checkInput, detectOutOfScope, detectSmallTalk, type OutOfScopeTopic, type SmallTalkKind } from './small-talk.js';
+import { wordsOf } from './analyzer.js';
+import { answerThreshold, probability, readCalibration, type CalibrationStatus, type LogisticModel, type PolicyLevels } from './calibration.js';
+import type { ClassScore } from './classifier.js';
+import { candidatesOf, createSignals, FEATURE_NAMES, type CandidateEvidence, type Signals } from './evidence.js';
+import { checkInput, emojiKind } from './input-check.js';
+import type { KnowledgeBase, KnowledgeEntry, OutOfScopeSubject, SmallTalkKind } from './knowledge-base.js';
+import { decide, type Decision, type PolicyThresholds, type ScoredCandidate } from './policy.js';
 
 /**
- * The whole question → decision path, without I/O: used by the chat handlers, `kb eval`, the evaluation test and
- * the benchmark, so that all of them measure the same thing.
+ * The whole question → decision path, without I/O: used by the chat handlers, `kb eval`, `kb calibrate`'s
+ * cross-validation and the benchmark, so that all of them measure the same thing.
  */
 
 export type Understanding =
   | { outcome: 'invalid'; normalized: string; message: string }
   | { outcome: 'small_talk'; normalized: string; kind: SmallTalkKind }
-  | { outcome: 'answered'; normalized: string; entry: KnowledgeEntry; score: number; candidates: FaqCandidate[] }
-  | { outcome: 'clarified'; normalized: string; suggestions: FaqCandidate[]; score: number; candidates: FaqCandidate[] }
+  | {
+      outcome: 'answered';
+      normalized: string;
+      entry: KnowledgeEntry;
+      confidence: number;
+      /** Other plausible entries, offered as « Voir aussi » buttons under the answer. */
+      seeAlso: FaqCandidate[];
+      candidates: FaqCandidate[];
+    }
+  | { outcome: 'clarified'; normalized: string; suggestions: FaqCandidate[]; confidence: number; candidates: FaqCandidate[] }
   | {
       outcome: 'abstained';
       normalized: string;
-      score: number | null;
+      confidence: number | null;
       candidates: FaqCandidate[];
-      /** The closest entries, offered without answering (empty when even they are far, or the subject is not ours). */
+      /** The closest plausible entries, offered without answering (empty when none is plausible). */
       nearby: FaqCandidate[];
-      /** Set when the question is about a known subject that is not ours (congés, salaire…). */
-      outOfScope?: OutOfScopeTopic;
+      /** Set when the message is about a known subject that is not ours (congés, salaire…). */
+      outOfScope?: OutOfScopeSubject;
     };
+
+/** A message after the input check and the two signals, before the decision model. */
+export type Inspection =
+  | { kind: 'invalid'; message: string }
+  | { kind: 'small_talk'; smallTalk: string; normalized: string }
+  | { kind: 'question'; normalized: string; candidates: CandidateEvidence[]; classes: ClassScore[] };
+
+/** The decision model and its thresholds, or nothing when no usable calibration exists. */
+export interface DecisionModel {
+  model: LogisticModel;
+  thresholds: PolicyThresholds;
+}
 
 export interface FaqEngine {
   base: KnowledgeBase;
-  analyzer: Analyzer;
-  retriever: Retriever;
+  signals: Signals;
+  calibration: CalibrationStatus;
   understand(text: string): Understanding;
 }
 
 export interface EngineOptions {
-  /** `indexed` (default, fast) or `fuse` (fuse.js token search on every phrasing: the reference it must agree with). */
-  retriever?: 'indexed' | 'fuse';
+  /** Where knowledge/faq-calibration.json lives (the knowledge directory); without it, no calibration is read. */
+  knowledgeDir?: string;
+  /** Accepted share of wrong answers (FAQ_ACCEPTED_RISK): picks the answer threshold on the calibration's curve. */
+  acceptedRisk: number;
+  /** A calibration already read (tests, cross-validation); otherwise it is read from `knowledgeDir`. */
+  calibration?: CalibrationStatus;
+}
+
+export function createFaqEngine(base: KnowledgeBase, options: EngineOptions): FaqEngine {
+  const signals = createSignals(base);
+  const calibration =
+    options.calibration ??
+    (options.knowledgeDir ? readCalibration(options.knowledgeDir, base) : { state: 'unusable' as const, problem: 'aucune calibration' });
+  const decision = calibration.state === 'unusable' ? undefined : decisionModel(calibration.calibration, options.acceptedRisk);
+  return {
+    base,
+    signals,
+    calibration,
+    understand: (text) => conclude(base, inspect(base, signals, text), decision),
+  };
+}
+
+export function decisionModel(calibration: { model: LogisticModel; thresholds: Parameters<typeof answerThreshold>[0]; policy: PolicyLevels }, acceptedRisk: number): DecisionModel {
+  return { model: calibration.model, thresholds: { ...calibration.policy, answer: answerThreshold(calibration.thresholds, acceptedRisk) } };
+}
+
+export function inspect(base: KnowledgeBase, signals: Signals, raw: string): Inspection {
+  const input = checkInput(raw, (text) => emojiKind(text, base.smallTalk) !== undefined);
+  if (input.kind === 'invalid') return { kind: 'invalid', message: input.message };
+  const emoji = emojiKind(input.text, base.smallTalk);
+  if (emoji) return { kind: 'small_talk', smallTalk: emoji, normalized: '' };
+  const evidence = signals.gather(wordsOf(input.text));
+  return { kind: 'question', normalized: evidence.terms.join(' '), candidates: candidatesOf(evidence, signals.titleSubjects), classes: evidence.classes };
+}
+
+export function conclude(base: KnowledgeBase, inspection: Inspection, decision: DecisionModel | undefined): Understanding {
+  if (inspection.kind === 'invalid') return { outcome: 'invalid', normalized: '', message: inspection.message };
+  if (inspection.kind === 'small_talk') return smallTalkOf(base, inspection.smallTalk, inspection.normalized) ?? abstention(inspection.normalized, null, [], []);
+  const { normalized } = inspection;
+  const scored = decision ? inspection.candidates.map((candidate) => ({ entryId: candidate.entryId, confidence: probability(decision.model, candidate.features) })) : fallbackRanking(inspection.candidates);
+  const candidates = toFaqCandidates(base, [...scored].sort((a, b) => b.confidence - a.confidence));
+  const outcome: Decision = decision
+    ? decide(scored, inspection.classes, decision.thresholds)
+    : // Without a calibration the bot never answers on its own: it names the closest entries and offers the hand-off.
+      { outcome: 'abstained', confidence: null, nearby: scored.slice(0, 3) };
+  switch (outcome.outcome) {
+    case 'answered': {
+      const entry = base.byId.get(outcome.entryId);
+      if (!entry) return abstention(normalized, outcome.confidence, candidates, []);
+      return { outcome: 'answered', normalized, entry, confidence: outcome.confidence, seeAlso: toFaqCandidates(base, outcome.seeAlso), candidates };
+    }
+    case 'clarified':
+      return { outcome: 'clarified', normalized, suggestions: toFaqCandidates(base, outcome.choices), confidence: outcome.confidence, candidates };
+    case 'small_talk':
+      return smallTalkOf(base, outcome.kind, normalized) ?? abstention(normalized, null, candidates, []);
+    case 'abstained': {
+      const outOfScope = outcome.outOfScope ? base.outOfScope.find((subject) => subject.id === outcome.outOfScope) : undefined;
+      return { ...abstention(normalized, outcome.confidence, candidates, toFaqCandidates(base, outcome.nearby)), ...(outOfScope ? { outOfScope } : {}) };
+    }
+  }
+}
+
+function abstention(normalized: string, confidence: number | null, candidates: FaqCandidate[], nearby: FaqCandidate[]): Understanding {
+  return { outcome: 'abstained', normalized, confidence, candidates, nearby };
+}
+
+function smallTalkOf(base: KnowledgeBase, kind: string, normalized: string): Understanding | undefined {
+  const found = base.smallTalk.find((item) => item.id === kind);
+  return found ? { outcome: 'small_talk', normalized, kind: found } : undefined;
+}
+
+function toFaqCandidates(base: KnowledgeBase, scored: readonly ScoredCandidate[]): FaqCandidate[] {
+  return scored.flatMap((candidate) => {
+    const entry = base.byId.get(candidate.entryId);
+    return entry ? [{ entryId: entry.id, title: entry.title, confidence: Math.round(candidate.confidence * 1000) / 1000 }] : [];
+  });
 }
 
 /**
- * Whether a question's terms name one of the glossary's domain terms. Each term is analyzed like the question, and a
- * multi-word term is named only when all its words are there (« fiche action » → fich + action: « action » alone is not).
+ * Without a decision model: both signals' views summed (lexical match + classifier share), only to order the entries
+ * offered. Confidence stays 0: nothing is answered on it.
  */
-export function createDomainMatcher(analyzer: Analyzer, domainTerms: readonly string[]): (terms: readonly string[]) => boolean {
-  const required = domainTerms.map((term) => analyzer.terms(term)).filter((terms) => terms.length > 0);
-  return (terms) => {
-    const present = new Set(terms);
-    return required.some((words) => words.every((word) => present.has(word)));
-  };
-}
+const LEXICAL_MATCH = FEATURE_NAMES.indexOf('lexical.match');
+const CLASSIFIER_SHARE = FEATURE_NAMES.indexOf('classifier.share');
 
-export function createFaqEngine(base: KnowledgeBase, settings: PolicySettings, options: EngineOptions = {}): FaqEngine {
-  const analyzer = createAnalyzer(base.glossary);
-  const namesTheDomain = createDomainMatcher(analyzer, base.glossary.domainTerms ?? []);
-  const namesTheCertification = createDomainMatcher(analyzer, base.glossary.certificationNames ?? []);
-  const subjects = (base.glossary.subjects ?? []).flatMap((subject) => analyzer.terms(subject));
-  const anchorOf = (terms: readonly string[]): Anchor =>
-    namesTheCertification(terms) ? 'named' : namesTheDomain(terms) ? 'domain' : 'none';
-  const retriever =
-    options.retriever === 'fuse'
-      ? createFuseRetriever(base.entries, analyzer, subjects)
-      : createIndexedRetriever(base.entries, analyzer, subjects);
-  return {
-    base,
-    analyzer,
-    retriever,
-    understand(raw) {
-      const input = checkInput(raw);
-      if (input.kind === 'invalid') return { outcome: 'invalid', normalized: '', message: input.message };
-      const words = wordsOf(input.text);
-      const terms = analyzer.termsOfWords(words);
-      const normalized = terms.join(' ');
-      const smallTalk = detectSmallTalk(input.text);
-      if (smallTalk) return { outcome: 'small_talk', normalized, kind: smallTalk };
-      const candidates = retriever.search(terms, 5);
-      const anchor = anchorOf(terms);
-      let decision: Decision = decide(candidates, settings, anchor);
-      // A subject that belongs to someone else (congés, paie…) is said so, unless the question also names the exams
-      // and an entry answers it: « un congé pour passer l'examen ? » is ours, « comment poser mes congés » is not.
-      const outOfScope = detectOutOfScope(words);
-      if (outOfScope && !(outOfScope.aboutTheExams && decision.outcome === 'answered')) {
-        return { outcome: 'abstained', normalized, score: candidates[0]?.score ?? null, candidates, nearby: [], outOfScope: outOfScope.topic };
-      }
-      // A bare subject (« jury », « le pix ? ») is not a question: when several entries share it, let the user pick.
-      // « c'est quoi le DP ? » is a question about the subject and follows the normal policy.
-      const second = candidates[1];
-      const bareSubject = terms.length === 1 && words.length <= 2;
-      // A single everyday word (« retard », « cpf ») is too little to answer for the user, however well it matches:
-      // offer the closest entries instead. Messages made of one such word were off-topic in every evaluation set.
-      const loneEverydayWord = terms.length === 1 && anchor === 'none';
-      if (decision.outcome === 'answered' && (loneEverydayWord || (bareSubject && second && second.score <= settings.clarifyMaxScore))) {
-        decision = { outcome: 'clarified', suggestions: candidates.slice(0, 3), score: decision.score };
-      }
-      switch (decision.outcome) {
-        case 'answered': {
-          const entry = base.byId.get(decision.entryId);
-          if (entry) return { outcome: 'answered', normalized, entry, score: decision.score, candidates };
-          return { outcome: 'abstained', normalized, score: decision.score, candidates, nearby: [] };
-        }
-        case 'clarified':
-          return { outcome: 'clarified', normalized, suggestions: [...decision.suggestions], score: decision.score, candidates };
-        case 'abstained':
-          return { outcome: 'abstained', normalized, score: decision.score, candidates, nearby: [...decision.nearby] };
-      }
-    },
-  };
+function fallbackRanking(candidates: readonly CandidateEvidence[]): ScoredCandidate[] {
+  return candidates
+    .map((candidate) => ({ entryId: candidate.entryId, strength: (candidate.features[LEXICAL_MATCH] ?? 0) + (candidate.features[CLASSIFIER_SHARE] ?? 0) }))
+    .filter((candidate) => candidate.strength > 0.3)
+    .sort((a, b) => b.strength - a.strength)
+    .map((candidate) => ({ entryId: candidate.entryId, confidence: 0 }));
 }

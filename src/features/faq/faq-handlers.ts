@@ -9,7 +9,7 @@ import { ESCALATE_ACTION, type FaqPort } from '../ports.js';
 import { createFaqEngine, type FaqEngine } from './faq-engine.js';
 import { answerButtons, answerText, EMPTY_BASE_TEXT, FEEDBACK_ACTION, helpText, humanHelp, PICK_ACTION, replyFor, SHARE_ACTION } from './faq-replies.js';
 import { createFaqStore } from './faq-store.js';
-import { loadKnowledge, readKnowledge } from './knowledge-base.js';
+import { loadKnowledge, readKnowledge, type KnowledgeBase } from './knowledge-base.js';
 
 export { FAQ_MIGRATIONS } from './faq-store.js';
 
@@ -28,11 +28,16 @@ const LEADING_MENTION = /^\s*@certif-bot\b[\s,:;.!-]*/i;
  */
 export function registerFaq(deps: FeatureDeps): FaqPort {
   const { config, router, notifier, log, db } = deps;
-  const settings = config.faq;
   const store = createFaqStore(db);
   deps.personalData.add(store.personalData());
 
-  let engine: FaqEngine = createFaqEngine(loadKnowledge(config.knowledgeDir), settings);
+  const build = (base: KnowledgeBase): FaqEngine => {
+    const built = createFaqEngine(base, { knowledgeDir: config.knowledgeDir, acceptedRisk: config.faq.acceptedRisk });
+    // Without a usable calibration the bot still runs, but only offers entries: the operator must know.
+    if (built.calibration.state !== 'ok') log.warn({ problem: built.calibration.problem }, 'FAQ calibration is not up to date');
+    return built;
+  };
+  let engine: FaqEngine = build(loadKnowledge(config.knowledgeDir));
   if (engine.base.entries.length === 0) log.warn({ dir: config.knowledgeDir }, 'knowledge base is empty');
 
   const summary = (current: FaqEngine): string => `${current.base.entries.length} fiche${current.base.entries.length > 1 ? 's' : ''}`;
@@ -43,21 +48,28 @@ export function registerFaq(deps: FeatureDeps): FaqPort {
       log.warn({ problems: lines }, 'knowledge reload refused; the previous base stays in use');
       return { ok: false, summary: summary(engine), problems: lines };
     }
-    engine = createFaqEngine(base, settings);
-    log.info({ entries: base.entries.length }, 'knowledge reloaded');
-    return { ok: true, summary: summary(engine), problems: [] };
+    engine = build(base);
+    log.info({ entries: base.entries.length, calibration: engine.calibration.state }, 'knowledge reloaded');
+    return { ok: true, summary: summary(engine), problems: engine.calibration.state === 'ok' ? [] : [engine.calibration.problem] };
   };
   deps.addReloadable('knowledge', reload);
   deps.addReadinessCheck('knowledge', () =>
     engine.base.entries.length > 0 ? { ok: true, detail: summary(engine) } : { ok: false, detail: 'aucune fiche chargée' },
   );
+  // Ready either way (the FAQ still offers entries and the hand-off), but the degraded mode is named.
+  deps.addReadinessCheck('faq-calibration', () => {
+    const { calibration } = engine;
+    if (calibration.state === 'ok') return { ok: true, detail: `calibrée le ${calibration.calibration.fittedAt.slice(0, 10)}` };
+    if (calibration.state === 'outdated') return { ok: true, detail: `à refaire : ${calibration.problem}` };
+    return { ok: true, detail: `dégradée, la FAQ propose des fiches sans répondre : ${calibration.problem}` };
+  });
   deps.addJob(watchDirectory(config.knowledgeDir, reload, log));
 
   const escalationAvailable = (): boolean => router.actions().includes(ESCALATE_ACTION);
 
   function ask(text: string, userId: string, ctx: HandlerContext): Reply {
     const current = engine;
-    if (current.base.entries.length === 0) return message(EMPTY_BASE_TEXT, { meta: { faq: { outcome: 'abstained', entry: null, score: null, suggestions: [] } } });
+    if (current.base.entries.length === 0) return message(EMPTY_BASE_TEXT, { meta: { faq: { outcome: 'abstained', entry: null, confidence: null, suggestions: [] } } });
     const understanding = current.understand(text);
     const candidates = 'candidates' in understanding ? understanding.candidates : [];
     const questionId = store.logQuestion({
@@ -67,16 +79,16 @@ export function registerFaq(deps: FeatureDeps): FaqPort {
       normalized: understanding.normalized,
       outcome: understanding.outcome,
       entryId: understanding.outcome === 'answered' ? understanding.entry.id : null,
-      score: 'score' in understanding ? understanding.score : null,
+      score: 'confidence' in understanding ? understanding.confidence : null,
       candidates,
       at: ctx.now,
     });
     // Ids and scores only, at debug level (the router's one info line per input already has the decision).
     ctx.log.debug(
-      { questionId, outcome: understanding.outcome, entry: understanding.outcome === 'answered' ? understanding.entry.id : undefined, candidates: candidates.slice(0, 3).map((c) => `${c.entryId}:${c.score}`) },
+      { questionId, outcome: understanding.outcome, entry: understanding.outcome === 'answered' ? understanding.entry.id : undefined, candidates: candidates.slice(0, 3).map((c) => `${c.entryId}:${c.confidence}`) },
       'faq decision',
     );
-    return replyFor(understanding, questionId, current.base, escalationAvailable());
+    return replyFor(understanding, questionId, current.base, { escalationAvailable: escalationAvailable(), fullHelp: helpText(router.commands()) });
   }
 
   const help = (): Reply => message(helpText(router.commands()));
@@ -117,7 +129,7 @@ export function registerFaq(deps: FeatureDeps): FaqPort {
     return message(answerText(entry, engine.base), {
       buttons: answerButtons(questionId, entry.id),
       replaceOriginal: true,
-      meta: { faq: { outcome: 'answered', entry: entry.id, score: null, suggestions: [], questionId } },
+      meta: { faq: { outcome: 'answered', entry: entry.id, confidence: null, suggestions: [], questionId } },
     });
   });
 

@@ -3,7 +3,7 @@ import { message, type Button, type MessageReply } from '../../core/reply.js';
 import { ESCALATE_ACTION, type FaqCandidate } from '../ports.js';
 import type { Understanding } from './faq-engine.js';
 import { ROUTE_LABELS, describeSources, type KnowledgeBase, type KnowledgeEntry } from './knowledge-base.js';
-import { HELP_HINT, SMALL_TALK_REPLIES } from './small-talk.js';
+import { HELP_HINT } from './input-check.js';
 
 /** Reply builders: pure functions from a decision to the message the user sees. */
 
@@ -33,14 +33,14 @@ function meta(understanding: Understanding, questionId: number | undefined): Faq
   const base = { outcome: understanding.outcome, questionId } as const;
   switch (understanding.outcome) {
     case 'answered':
-      return { ...base, entry: understanding.entry.id, score: understanding.score, suggestions: [] };
+      return { ...base, entry: understanding.entry.id, confidence: understanding.confidence, suggestions: understanding.seeAlso.map((s) => s.entryId) };
     case 'clarified':
-      return { ...base, entry: null, score: understanding.score, suggestions: understanding.suggestions.map((s) => s.entryId) };
+      return { ...base, entry: null, confidence: understanding.confidence, suggestions: understanding.suggestions.map((s) => s.entryId) };
     case 'abstained':
-      return { ...base, entry: null, score: understanding.score, suggestions: understanding.nearby.map((s) => s.entryId) };
+      return { ...base, entry: null, confidence: understanding.confidence, suggestions: understanding.nearby.map((s) => s.entryId) };
     case 'small_talk':
     case 'invalid':
-      return { ...base, entry: null, score: null, suggestions: [] };
+      return { ...base, entry: null, confidence: null, suggestions: [] };
   }
 }
 
@@ -58,21 +58,30 @@ export function humanHelp(questionId: number | undefined, escalationAvailable: b
   };
 }
 
+/** A small-talk reply from knowledge/small-talk.yaml: {aide} is the short help line, {aide-complete} the whole help. */
+export function smallTalkText(reply: string, fullHelp: string): string {
+  return reply.replaceAll('{aide-complete}', fullHelp).replaceAll('{aide}', HELP_HINT);
+}
+
 export function replyFor(
   understanding: Understanding,
   questionId: number | undefined,
   base: KnowledgeBase,
-  escalationAvailable: boolean,
+  options: { escalationAvailable: boolean; fullHelp: string },
 ): MessageReply {
   const faq = meta(understanding, questionId);
+  const { escalationAvailable } = options;
   switch (understanding.outcome) {
     case 'invalid':
       return message(understanding.message, { meta: { faq } });
     case 'small_talk':
-      return message(SMALL_TALK_REPLIES[understanding.kind], { meta: { faq } });
+      return message(smallTalkText(understanding.kind.reply, options.fullHelp), { meta: { faq } });
     case 'answered':
       return message(answerText(understanding.entry, base), {
-        buttons: questionId !== undefined ? answerButtons(questionId, understanding.entry.id) : [],
+        buttons:
+          questionId !== undefined
+            ? [...answerButtons(questionId, understanding.entry.id), ...pickButtons(understanding.seeAlso, questionId, SEE_ALSO_PREFIX)]
+            : [],
         meta: { faq },
       });
     case 'clarified':
@@ -86,8 +95,9 @@ export function replyFor(
         },
       );
     case 'abstained': {
-      if (understanding.outOfScope) return message(understanding.outOfScope.reply, { meta: { faq } });
       const help = humanHelp(questionId, escalationAvailable);
+      // A subject that belongs to someone else: say whose it is, and still let a person look at it.
+      if (understanding.outOfScope) return message(`${understanding.outOfScope.reply}\n\n${help.text}`, { buttons: help.buttons, meta: { faq } });
       if (understanding.nearby.length > 0) {
         // Not an answer: the closest entries, named as such, for the user to judge; the hand-off stays offered.
         return message(
@@ -104,8 +114,11 @@ export function replyFor(
   }
 }
 
-function pickButtons(candidates: readonly FaqCandidate[], questionId: number | undefined): Button[] {
-  return candidates.map((candidate) => ({ label: candidate.title, action: PICK_ACTION, payload: { q: questionId ?? 0, e: candidate.entryId } }));
+/** Label prefix of the buttons offered under an answer. */
+export const SEE_ALSO_PREFIX = 'Voir aussi : ';
+
+function pickButtons(candidates: readonly FaqCandidate[], questionId: number | undefined, prefix = ''): Button[] {
+  return candidates.map((candidate) => ({ label: `${prefix}${candidate.title}`, action: PICK_ACTION, payload: { q: questionId ?? 0, e: candidate.entryId } }));
 }
 
 /** `/certif aide`: only what is registered right now. */
@@ -113,7 +126,7 @@ export function helpText(commands: readonly CommandInfo[]): string {
   const names = new Set(commands.map((command) => command.name));
   const lines = [
     '**Ce que je sais faire**',
-    '- Répondre à vos questions sur la double certification (CCP1 du titre REMN, Pix) : délais, convocation, ' +
+    '- Répondre à vos questions sur la double certification (CCP1 et Pix) : délais, convocation, ' +
       'dossier professionnel, épreuve, résultats… Écrivez `/certif votre question`, mentionnez-moi dans le canal ' +
       'ou écrivez-moi en message privé.',
   ];

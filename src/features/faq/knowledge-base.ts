@@ -6,9 +6,12 @@ import { z } from 'zod';
 import '../../core/french-validation.js';
 import { KnowledgeError } from '../../core/errors.js';
 import { EMPTY_GLOSSARY, type Glossary } from './analyzer.js';
+import { NONE, parseLabelledQuestions, type LabelledSet } from './labelled-questions.js';
 import {
   MAX_ANSWER_CHARS,
   entryFrontMatterSchema,
+  outOfScopeFileSchema,
+  smallTalkFileSchema,
   sourcesFileSchema,
   type EntryFrontMatter,
   type Route,
@@ -41,11 +44,30 @@ export interface KnowledgeEntry {
   file: string;
 }
 
+/** A kind of message that is not a question (knowledge/small-talk.yaml). */
+export interface SmallTalkKind {
+  id: string;
+  reply: string;
+  examples: readonly string[];
+  emoji: readonly string[];
+}
+
+/** A subject that belongs to someone else (knowledge/out-of-scope.yaml). */
+export interface OutOfScopeSubject {
+  id: string;
+  reply: string;
+  examples: readonly string[];
+}
+
 export interface KnowledgeBase {
   entries: readonly KnowledgeEntry[];
   byId: ReadonlyMap<string, KnowledgeEntry>;
   glossary: Glossary;
   seeds: Readonly<Record<string, SeedSource>>;
+  smallTalk: readonly SmallTalkKind[];
+  outOfScope: readonly OutOfScopeSubject[];
+  /** Labelled questions written apart from the entries (knowledge/questions/): they train the classifier and the decision model. */
+  labelledSets: readonly LabelledSet[];
 }
 
 export interface KnowledgeProblem {
@@ -56,6 +78,9 @@ export interface KnowledgeProblem {
 export const ENTRIES_DIR = 'entries';
 export const GLOSSARY_FILE = 'glossary.yaml';
 export const SOURCES_FILE = 'sources.yaml';
+export const SMALL_TALK_FILE = 'small-talk.yaml';
+export const OUT_OF_SCOPE_FILE = 'out-of-scope.yaml';
+export const QUESTIONS_DIR = 'questions';
 
 const GLOSSARY_KEY = /^[a-z0-9][a-z0-9 '-]*$/;
 
@@ -109,6 +134,11 @@ function readYamlFile(dir: string, name: string, problems: KnowledgeProblem[]): 
 export interface LoadResult {
   base: KnowledgeBase;
   problems: KnowledgeProblem[];
+  /**
+   * Problems that do not stop the base from being used, but that `kb check` reports: a labelled question naming an
+   * entry that no longer exists (it is left out of training until the curator relabels or removes it).
+   */
+  notices: KnowledgeProblem[];
 }
 
 /** Reads the directory; never throws for content problems, returns them. */
@@ -189,7 +219,54 @@ export function readKnowledge(dir: string): LoadResult {
   }
 
   const byId = new Map(entries.map((entry) => [entry.id, entry]));
-  return { base: { entries, byId, glossary, seeds }, problems };
+  const smallTalk = readSmallTalk(dir, problems);
+  const outOfScope = readOutOfScope(dir, problems);
+  const notices: KnowledgeProblem[] = [];
+  const labelledSets = readLabelledSets(dir, byId, problems, notices);
+  return { base: { entries, byId, glossary, seeds, smallTalk, outOfScope, labelledSets }, problems, notices };
+}
+
+function readSmallTalk(dir: string, problems: KnowledgeProblem[]): SmallTalkKind[] {
+  const raw = readYamlFile(dir, SMALL_TALK_FILE, problems);
+  if (raw === undefined) return [];
+  const parsed = smallTalkFileSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    for (const problem of zodProblems(parsed.error)) problems.push({ file: SMALL_TALK_FILE, problem });
+    return [];
+  }
+  return Object.entries(parsed.data.kinds).map(([id, kind]) => ({ id, ...kind }));
+}
+
+function readOutOfScope(dir: string, problems: KnowledgeProblem[]): OutOfScopeSubject[] {
+  const raw = readYamlFile(dir, OUT_OF_SCOPE_FILE, problems);
+  if (raw === undefined) return [];
+  const parsed = outOfScopeFileSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    for (const problem of zodProblems(parsed.error)) problems.push({ file: OUT_OF_SCOPE_FILE, problem });
+    return [];
+  }
+  return Object.entries(parsed.data.subjects).map(([id, subject]) => ({ id, ...subject }));
+}
+
+/** knowledge/questions/*.tsv, each file one group; an expected entry that does not exist is a problem. */
+function readLabelledSets(dir: string, byId: ReadonlyMap<string, KnowledgeEntry>, problems: KnowledgeProblem[], notices: KnowledgeProblem[]): LabelledSet[] {
+  const questionsDir = path.join(dir, QUESTIONS_DIR);
+  if (!fs.existsSync(questionsDir)) return [];
+  const names = fs
+    .readdirSync(questionsDir)
+    .filter((name) => name.endsWith('.tsv'))
+    .sort();
+  return names.map((name) => {
+    const file = `${QUESTIONS_DIR}/${name}`;
+    const parsed = parseLabelledQuestions(fs.readFileSync(path.join(questionsDir, name), 'utf8'));
+    for (const problem of parsed.problems) problems.push({ file, problem });
+    for (const item of parsed.cases) {
+      if (item.expected !== NONE && !byId.has(item.expected)) {
+        notices.push({ file, problem: `ligne ${item.line} : fiche « ${item.expected} » inconnue (question laissée de côté)` });
+      }
+    }
+    return { name, cases: parsed.cases.filter((item) => item.expected === NONE || byId.has(item.expected)) };
+  });
 }
 
 /** Reads the directory and throws a `KnowledgeError` listing every problem. */

@@ -81,3 +81,33 @@ export const sourcesFileSchema = z
     ),
   })
   .strict();
+
+const CLASS_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const examples = z.array(z.string().trim().min(1).max(200)).min(3, { message: 'au moins 3 exemples' });
+
+/** knowledge/small-talk.yaml: messages that are not questions, each kind with its reply and training examples. */
+export const smallTalkFileSchema = z
+  .object({
+    kinds: z.record(
+      z.string().regex(CLASS_ID, { message: 'identifiant en minuscules et tirets' }),
+      z
+        .object({
+          reply: z.string().trim().min(2).max(400),
+          examples,
+          /** A message made only of these emoji (and punctuation) is this kind. */
+          emoji: z.array(z.string().min(1).max(8)).default([]),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+/** knowledge/out-of-scope.yaml: subjects that belong to someone else, each with its reply and training examples. */
+export const outOfScopeFileSchema = z
+  .object({
+    subjects: z.record(
+      z.string().regex(CLASS_ID, { message: 'identifiant en minuscules et tirets' }),
+      z.object({ reply: z.string().trim().min(10).max(400), examples }).strict(),
+    ),
+  })
+  .strict();

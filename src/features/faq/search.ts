@@ -1,10 +1,10 @@
 import Fuse from 'fuse.js';
-import type { FaqCandidate } from '../ports.js';
 import type { Analyzer } from './analyzer.js';
 import type { KnowledgeEntry } from './knowledge-base.js';
 
 /**
- * Retrieval and the decision policy.
+ * The lexical retriever, the FAQ's first ranking signal (the classifier is the second; the decision is calibration.ts
+ * and policy.ts).
  *
  * One fuse.js record per phrasing (title and each question), already analyzed, searched in token mode with a strict
  * per-term threshold; the best score per entry is kept. fuse.js alone would multiply scores across the values of an
@@ -12,15 +12,26 @@ import type { KnowledgeEntry } from './knowledge-base.js';
  */
 
 export interface PhrasingRecord {
+  /** Position in the list of records (arrays indexed by record). */
+  index: number;
   entryId: string;
+  /** Position of the entry in the base (arrays indexed by entry). */
+  entryIndex: number;
   /** Analyzed terms joined by single spaces. */
   text: string;
   terms: readonly string[];
 }
 
+/** One entry the lexical retriever found, with its score: 0 is a perfect match, 1 no match. */
+export interface LexicalHit {
+  entryId: string;
+  title: string;
+  score: number;
+}
+
 export interface Retriever {
-  /** Candidates best first, one per entry. */
-  search(terms: readonly string[], limit?: number): FaqCandidate[];
+  /** Hits best first, one per entry. */
+  search(terms: readonly string[], limit?: number): LexicalHit[];
   readonly recordCount: number;
 }
 
@@ -29,56 +40,106 @@ export const TERM_THRESHOLD = 0.2;
 
 export function buildRecords(entries: readonly KnowledgeEntry[], analyzer: Analyzer): PhrasingRecord[] {
   const records: PhrasingRecord[] = [];
-  for (const entry of entries) {
+  entries.forEach((entry, entryIndex) => {
     const seen = new Set<string>();
     for (const phrasing of [entry.title, ...entry.questions]) {
       const terms = analyzer.terms(phrasing);
       const text = terms.join(' ');
       if (text === '' || seen.has(text)) continue;
       seen.add(text);
-      records.push({ entryId: entry.id, text, terms });
+      records.push({ index: records.length, entryId: entry.id, entryIndex, text, terms });
     }
-  }
+  });
   return records;
 }
 
 const splitTerms = (text: string): string[] => text.split(' ').filter((term) => term.length > 0);
 
-/** What both retrievers share: the vocabulary, each entry's terms, and the ranking of phrasing hits into entries. */
-function createRanker(entries: readonly KnowledgeEntry[], records: readonly PhrasingRecord[], analyzer: Analyzer, subjects: readonly string[]) {
-  const titles = new Map(entries.map((entry) => [entry.id, entry.title]));
-  const subjectSet = new Set(subjects);
-  const titleSubjects = new Map(entries.map((entry) => [entry.id, new Set(analyzer.terms(entry.title).filter((term) => subjectSet.has(term)))]));
+/**
+ * What both retrievers share: the vocabulary, each entry's terms, and the ranking of phrasing hits into entries.
+ * Arrays indexed by record and by entry keep a question's cost in proportion to what it touches, on 95 entries as on
+ * 5,000.
+ */
+function createRanker(entries: readonly KnowledgeEntry[], records: readonly PhrasingRecord[]) {
   const vocabulary = createVocabulary(records);
-  const entryTerms = new Map<string, Set<string>>();
+  const entriesByTerm = new Map<string, number[]>();
   for (const record of records) {
-    const set = entryTerms.get(record.entryId) ?? new Set<string>();
-    for (const term of record.terms) set.add(term);
-    entryTerms.set(record.entryId, set);
+    for (const term of record.terms) {
+      const list = entriesByTerm.get(term) ?? [];
+      if (list[list.length - 1] !== record.entryIndex) list.push(record.entryIndex);
+      entriesByTerm.set(term, list);
+    }
   }
+  // Each phrasing's term weights and their sum never change: computed once, with each term's number.
+  const termIds = new Map<string, number>();
+  for (const record of records) for (const term of record.terms) if (!termIds.has(term)) termIds.set(term, termIds.size);
+  const recordTermIds = records.map((record) => Int32Array.from(record.terms, (term) => termIds.get(term) ?? -1));
+  const recordWeights = records.map((record) => Float64Array.from(record.terms, (term) => vocabulary.weight(term)));
+  const coveredTerm = new Uint8Array(termIds.size);
+  // Ties are broken by entry id, compared as numbers (localeCompare on thousands of ties was the slowest part).
+  const idOrder = new Int32Array(entries.length);
+  entries
+    .map((entry, index) => [entry.id, index] as const)
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .forEach(([, index], order) => (idOrder[index] = order));
+  const recordTotals = recordWeights.map((weights) => weights.reduce((sum, weight) => sum + weight, 0));
+  const bestHit = new Float64Array(entries.length);
+  const bestPhrasing = new Float64Array(entries.length);
+  const coveredBy = new Uint32Array(entries.length);
   return {
     vocabulary,
     /** Phrasing hits (record, fuse.js token-search score) → one candidate per entry, best first. */
-    rank(hits: Iterable<{ record: PhrasingRecord; score: number }>, terms: readonly string[], limit: number): FaqCandidate[] {
+    rank(hits: Iterable<{ record: PhrasingRecord; score: number }>, terms: readonly string[], limit: number): LexicalHit[] {
+      // Question terms beyond 32 (a long message) still count in the total, not in any entry's coverage.
       const weights = terms.map((term) => vocabulary.weight(term));
-      const perEntry = new Map<string, { fuse: number; phrasing: number }>();
+      const total = weights.reduce((sum, weight) => sum + weight, 0);
+      // Which vocabulary terms each question term matches (termsMatch), computed once per question: the coverage of a
+      // phrasing or of an entry is then a few lookups.
+      const matching = terms.map((term) => vocabulary.matching(term));
+      const coveredIds: number[] = [];
+      for (const set of matching) {
+        for (const term of set) {
+          const id = termIds.get(term);
+          if (id !== undefined && !coveredTerm[id]) {
+            coveredTerm[id] = 1;
+            coveredIds.push(id);
+          }
+        }
+      }
+      const touched: number[] = [];
       for (const hit of hits) {
-        const current = perEntry.get(hit.record.entryId) ?? { fuse: 1, phrasing: 0 };
-        current.fuse = Math.min(current.fuse, hit.score);
-        current.phrasing = Math.max(current.phrasing, phrasingCoverage(hit.record.terms, terms, vocabulary));
-        perEntry.set(hit.record.entryId, current);
+        const { entryIndex, index } = hit.record;
+        if (bestHit[entryIndex] === 0) {
+          touched.push(entryIndex);
+          bestHit[entryIndex] = 1;
+          bestPhrasing[entryIndex] = -1;
+          coveredBy[entryIndex] = 0;
+        }
+        bestHit[entryIndex] = Math.min(bestHit[entryIndex] ?? 1, hit.score);
+        const weightsOfRecord = recordWeights[index] as Float64Array;
+        const idsOfRecord = recordTermIds[index] as Int32Array;
+        let share = 0;
+        for (let k = 0; k < idsOfRecord.length; k++) if (coveredTerm[idsOfRecord[k] as number]) share += weightsOfRecord[k] as number;
+        const totalOfRecord = recordTotals[index] ?? 0;
+        bestPhrasing[entryIndex] = Math.max(bestPhrasing[entryIndex] ?? 0, totalOfRecord === 0 ? 0 : share / totalOfRecord);
       }
-      const asked = terms.filter((term) => subjectSet.has(term));
-      const scored: [string, number][] = [];
-      for (const [entryId, parts] of perEntry) {
-        const question = questionCoverage(terms, weights, entryTerms.get(entryId) ?? new Set());
-        const penalty = SCORING.subjectPenalty * missingSubjects(asked, titleSubjects.get(entryId) ?? new Set());
-        scored.push([entryId, Math.min(1, combineScores(parts.fuse, question, parts.phrasing) + penalty)]);
-      }
+      matching.slice(0, 32).forEach((set, i) => {
+        for (const term of set) for (const entryIndex of entriesByTerm.get(term) ?? []) if (bestHit[entryIndex] !== 0) coveredBy[entryIndex] = (coveredBy[entryIndex] ?? 0) | (1 << i);
+      });
+      const scored: [number, number][] = touched.map((entryIndex) => {
+        let share = 0;
+        const mask = coveredBy[entryIndex] ?? 0;
+        weights.forEach((weight, i) => {
+          if (i < 32 && mask & (1 << i)) share += weight;
+        });
+        return [entryIndex, combineScores(bestHit[entryIndex] ?? 1, total === 0 ? 0 : share / total, Math.max(0, bestPhrasing[entryIndex] ?? 0))];
+      });
+      for (const entryIndex of touched) bestHit[entryIndex] = 0;
+      for (const id of coveredIds) coveredTerm[id] = 0;
       return scored
-        .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))
+        .sort((a, b) => a[1] - b[1] || (idOrder[a[0]] ?? 0) - (idOrder[b[0]] ?? 0))
         .slice(0, limit)
-        .map(([entryId, score]) => ({ entryId, title: titles.get(entryId) ?? entryId, score: round(score) }));
+        .map(([entryIndex, score]) => ({ entryId: entries[entryIndex]?.id ?? '', title: entries[entryIndex]?.title ?? '', score: round(score) }));
     },
   };
 }
@@ -87,7 +148,7 @@ function createRanker(entries: readonly KnowledgeEntry[], records: readonly Phra
  * The reference retriever: fuse.js token search over one record per phrasing, exactly as fuse.js scores it. Simple
  * and obviously right, but it runs Bitap on every phrasing for every word (≈ 3 ms a question on 95 entries).
  */
-export function createFuseRetriever(entries: readonly KnowledgeEntry[], analyzer: Analyzer, subjects: readonly string[] = []): Retriever {
+export function createFuseRetriever(entries: readonly KnowledgeEntry[], analyzer: Analyzer): Retriever {
   const records = buildRecords(entries, analyzer);
   const fuse = new Fuse(records, {
     keys: ['text'],
@@ -100,7 +161,7 @@ export function createFuseRetriever(entries: readonly KnowledgeEntry[], analyzer
     // Scores measure how much of the question a phrasing covers; a long phrasing must not lose for being long.
     ignoreFieldNorm: true,
   });
-  const ranker = createRanker(entries, records, analyzer, subjects);
+  const ranker = createRanker(entries, records);
   return {
     recordCount: records.length,
     search(terms, limit = 5) {
@@ -117,7 +178,7 @@ export function createFuseRetriever(entries: readonly KnowledgeEntry[], analyzer
  * and each phrasing's score is fuse.js's: 1 − Σ idf(q)·(1 − bitap(q, phrasing)) / Σ idf(q), with idf from the
  * phrasings. Same decisions as `createFuseRetriever` on the evaluation set (a test checks it), about ten times faster.
  */
-export function createIndexedRetriever(entries: readonly KnowledgeEntry[], analyzer: Analyzer, subjects: readonly string[] = []): Retriever {
+export function createIndexedRetriever(entries: readonly KnowledgeEntry[], analyzer: Analyzer): Retriever {
   const records = buildRecords(entries, analyzer);
   const postings = new Map<string, number[]>();
   records.forEach((record, index) => {
@@ -128,13 +189,7 @@ export function createIndexedRetriever(entries: readonly KnowledgeEntry[], analy
     }
   });
   const terms = [...postings.keys()];
-  const termFuse = new Fuse(terms, {
-    threshold: TERM_THRESHOLD,
-    ignoreLocation: true,
-    includeScore: true,
-    shouldSort: false,
-    ignoreFieldNorm: true,
-  });
+  const fuzzyTerms = createFuzzyTermSearch(terms);
   const n = records.length;
   // fuse.js token search: idf of the exact query word among the phrasings (0 occurrences → the highest weight).
   const fuseIdf = (term: string): number => {
@@ -145,15 +200,20 @@ export function createIndexedRetriever(entries: readonly KnowledgeEntry[], analy
   const matchesOf = (word: string): readonly (readonly [string, number])[] => {
     const cached = matchCache.get(word);
     if (cached) return cached;
-    const found = termFuse.search(word).map((hit) => [hit.item, hit.score ?? 1] as const);
+    const found = fuzzyTerms(word);
     if (matchCache.size >= 20_000) matchCache.clear();
     matchCache.set(word, found);
     return found;
   };
-  const ranker = createRanker(entries, records, analyzer, subjects);
+  const ranker = createRanker(entries, records);
+  // Per-record scratch space, reused by every question (the bot answers one question at a time).
+  const weighted = new Float64Array(records.length);
+  const hitFlags = new Uint8Array(records.length);
+  const seenFor = new Uint32Array(records.length);
+  let stamp = 0;
   // The same questions come again and again (that is why the bot exists): the ranking of an analyzed question is
   // kept, least recently used first out. The retriever is rebuilt on every reload, and the cache with it.
-  const rankedCache = new Map<string, FaqCandidate[]>();
+  const rankedCache = new Map<string, LexicalHit[]>();
   return {
     recordCount: records.length,
     search(queryTerms, limit = 5) {
@@ -172,34 +232,73 @@ export function createIndexedRetriever(entries: readonly KnowledgeEntry[], analy
     },
   };
 
-  function rankUncached(queryTerms: readonly string[], limit: number): FaqCandidate[] {
+  function rankUncached(queryTerms: readonly string[], limit: number): LexicalHit[] {
     const idfs = queryTerms.map(fuseIdf);
     const totalIdf = idfs.reduce((sum, idf) => sum + idf, 0);
-    // record index → best bitap score per question word
-    const best = new Map<number, number[]>();
+    // fuse.js's phrasing score: each question word counts once per phrasing, with the best Bitap score of the
+    // vocabulary terms it matches there; matches come best first, so the first one met for a phrasing is the best.
+    const touched: number[] = [];
     queryTerms.forEach((word, i) => {
-      for (const [term, score] of matchesOf(word)) {
+      stamp++;
+      const matches = [...matchesOf(word)].sort((a, b) => a[1] - b[1]);
+      for (const [term, score] of matches) {
         for (const index of postings.get(term) ?? []) {
-          let scores = best.get(index);
-          if (!scores) {
-            scores = new Array<number>(queryTerms.length).fill(1);
-            best.set(index, scores);
+          if (seenFor[index] === stamp) continue;
+          seenFor[index] = stamp;
+          if (weighted[index] === 0 && !hitFlags[index]) {
+            hitFlags[index] = 1;
+            touched.push(index);
           }
-          if (score < (scores[i] ?? 1)) scores[i] = score;
+          weighted[index] = (weighted[index] ?? 0) + (idfs[i] ?? 0) * (1 - score);
         }
       }
     });
     const hits: { record: PhrasingRecord; score: number }[] = [];
-    for (const [index, scores] of best) {
-      let weighted = 0;
-      scores.forEach((score, i) => {
-        if (score < 1) weighted += (idfs[i] ?? 0) * (1 - score);
-      });
+    for (const index of touched) {
       const record = records[index];
-      if (record) hits.push({ record, score: Math.max(0.001, totalIdf > 0 ? 1 - weighted / totalIdf : 0) });
+      if (record) hits.push({ record, score: Math.max(0.001, totalIdf > 0 ? 1 - (weighted[index] ?? 0) / totalIdf : 0) });
+      weighted[index] = 0;
+      hitFlags[index] = 0;
     }
     return ranker.rank(hits, queryTerms, limit);
   }
+}
+
+const TERM_FUSE_OPTIONS = { threshold: TERM_THRESHOLD, ignoreLocation: true, includeScore: true, shouldSort: false, ignoreFieldNorm: true };
+
+/**
+ * fuse.js's Bitap search of one word over the vocabulary, on the only terms that can match: with `ignoreLocation`, a
+ * fuse.js score is errors ÷ word length, so a match has at most k = ⌊0.2 × length⌋ errors, and each error breaks at
+ * most two of the word's letter pairs; a term sharing fewer than (distinct pairs of the word − 2k) of them cannot
+ * match. Bitap then runs on a few dozen terms instead of thousands (a new word cost 0.3 ms on the real base).
+ * A test checks that the results equal fuse.js's on the whole vocabulary.
+ */
+export function createFuzzyTermSearch(terms: readonly string[]): (word: string) => (readonly [string, number])[] {
+  const everything = new Fuse([...terms], TERM_FUSE_OPTIONS);
+  const byPair = new Map<string, number[]>();
+  terms.forEach((term, id) => {
+    for (const pair of letterPairs(term)) {
+      const list = byPair.get(pair) ?? [];
+      list.push(id);
+      byPair.set(pair, list);
+    }
+  });
+  return (word) => {
+    const pairs = letterPairs(word);
+    const needed = pairs.size - 2 * Math.floor(TERM_THRESHOLD * word.length + 1e-9);
+    if (needed <= 0) return everything.search(word).map((hit) => [hit.item, hit.score ?? 1] as const);
+    const shared = new Map<number, number>();
+    for (const pair of pairs) for (const id of byPair.get(pair) ?? []) shared.set(id, (shared.get(id) ?? 0) + 1);
+    const candidates = [...shared].filter(([, count]) => count >= needed).map(([id]) => terms[id] as string);
+    if (candidates.length === 0) return [];
+    return new Fuse(candidates, TERM_FUSE_OPTIONS).search(word).map((hit) => [hit.item, hit.score ?? 1] as const);
+  };
+}
+
+function letterPairs(text: string): Set<string> {
+  const pairs = new Set<string>();
+  for (let i = 0; i + 1 < text.length; i++) pairs.add(text.slice(i, i + 2));
+  return pairs;
 }
 
 /** Distinct analyzed questions whose ranking is kept (a few hundred kilobytes at most). */
@@ -229,20 +328,7 @@ export const SCORING = {
   unknownTermFactor: 1,
   /** IDF flattening (1 = plain IDF): « ccp1 » is frequent in the base, yet tells CCP1 entries from Pix ones. */
   idfExponent: 0.5,
-  /**
-   * Added to an entry's score for each subject (glossary `subjects`: CCP1, Pix) the question names and the entry's
-   * title does not, when the title names one: « pix loupé » is not about « J'ai échoué au CCP1 : … », whatever words
-   * they share. Titles that name no subject speak of both and are left alone. Set on the held-out sets 1 to 6: 7 more
-   * right answers, 4 fewer wrong ones.
-   */
-  subjectPenalty: 0.3,
 };
-
-/** How many of the subjects the question names a subject-specific title leaves out. */
-function missingSubjects(asked: readonly string[], titled: ReadonlySet<string>): number {
-  if (titled.size === 0) return 0;
-  return asked.filter((subject) => !titled.has(subject)).length;
-}
 
 export function combineScores(fuseScore: number, questionCoverage: number, phrasingCoverageShare: number): number {
   const { entryCoverageWeight: e, phrasingCoverageWeight: p } = SCORING;
@@ -254,6 +340,8 @@ export function combineScores(fuseScore: number, questionCoverage: number, phras
 interface Vocabulary {
   /** Rarity of a term in the phrasings; a word the base never uses weighs like a typical word, not like the rarest. */
   weight(term: string): number;
+  /** The terms of the phrasings that match `term` (termsMatch), itself included when the base uses it. */
+  matching(term: string): ReadonlySet<string>;
 }
 
 function createVocabulary(records: readonly PhrasingRecord[]): Vocabulary {
@@ -264,38 +352,26 @@ function createVocabulary(records: readonly PhrasingRecord[]): Vocabulary {
   const sorted = [...idf.values()].sort((a, b) => a - b);
   const typical = sorted[Math.floor(sorted.length / 2)] ?? 1;
   const terms = [...idf.keys()];
-  const cache = new Map<string, number>();
+  // Question words come again and again: what each one matches is kept (bounded, cleared when full).
+  const matchCache = new Map<string, ReadonlySet<string>>();
+  const matching = (term: string): ReadonlySet<string> => {
+    const cached = matchCache.get(term);
+    if (cached) return cached;
+    const found = new Set(terms.filter((known) => termsMatch(term, known)));
+    if (matchCache.size >= 20_000) matchCache.clear();
+    matchCache.set(term, found);
+    return found;
+  };
   return {
+    matching,
     weight(term) {
       const exact = idf.get(term);
       if (exact !== undefined) return exact;
-      const cached = cache.get(term);
-      if (cached !== undefined) return cached;
       let matched: number | undefined;
-      for (const known of terms) {
-        if (termsMatch(term, known)) matched = Math.min(matched ?? Infinity, idf.get(known) ?? typical);
-      }
-      const weight = matched ?? typical * SCORING.unknownTermFactor;
-      if (cache.size < 10_000) cache.set(term, weight);
-      return weight;
+      for (const known of matching(term)) matched = Math.min(matched ?? Infinity, idf.get(known) ?? typical);
+      return matched ?? typical * SCORING.unknownTermFactor;
     },
   };
-}
-
-/** Weighted share of the question's terms found somewhere in the entry's phrasings. */
-function questionCoverage(terms: readonly string[], weights: readonly number[], entry: ReadonlySet<string>): number {
-  let total = 0;
-  let covered = 0;
-  terms.forEach((term, index) => {
-    const weight = weights[index] ?? 1;
-    total += weight;
-    if (entry.has(term)) covered += weight;
-    else for (const known of entry) if (termsMatch(term, known)) {
-      covered += weight;
-      break;
-    }
-  });
-  return total === 0 ? 0 : covered / total;
 }
 
 /** Same stem, one is the start of the other (4 letters at least), or one letter apart (5 letters at least). */
@@ -324,82 +400,18 @@ function withinOneEdit(shorter: string, longer: string): boolean {
   return edits + (longer.length - j) + (shorter.length - i) <= 1;
 }
 
-/** Weighted share of the phrasing's terms that some question term matches. */
-export function phrasingCoverage(phrasing: readonly string[], question: readonly string[], vocabulary: Vocabulary): number {
+/** Weighted share of the phrasing's terms that some question term matches (`covered`: every term a question term matches). */
+function phrasingCoverage(phrasing: readonly string[], covered: ReadonlySet<string>, vocabulary: Vocabulary): number {
   let total = 0;
-  let covered = 0;
+  let share = 0;
   for (const term of phrasing) {
     const weight = vocabulary.weight(term);
     total += weight;
-    if (question.some((q) => termsMatch(q, term))) covered += weight;
+    if (covered.has(term)) share += weight;
   }
-  return total === 0 ? 0 : covered / total;
+  return total === 0 ? 0 : share / total;
 }
 
 function round(score: number): number {
   return Math.round(score * 1000) / 1000;
-}
-
-export interface PolicySettings {
-  answerMaxScore: number;
-  answerMinMargin: number;
-  clarifyMaxScore: number;
-  /**
-   * A question that names the certification world (a glossary `domain_terms` entry) is answered up to this score:
-   * off-topic messages that come close to an entry (« comment installer teams sur un pc ») name none of them.
-   */
-  anchoredAnswerMaxScore: number;
-  /**
-   * A question that names this certification itself (a glossary `certification_names` entry: CCP1, Pix, jury, DP…)
-   * is answered up to this score when its best entry is ahead of the second by `namedAnswerMinMargin`: long questions
-   * full of personal context land there with the right entry first and clearly ahead, while the traps that share the
-   * domain's generic words (an « examen » du code, a « certification » Qualiopi) name none of these.
-   */
-  namedAnswerMaxScore: number;
-  namedAnswerMinMargin: number;
-  /**
-   * Up to this score, an abstention still lists the closest entries (« ces fiches s'en approchent peut-être ») without
-   * answering: independently written questions mostly land between clarifyMaxScore and here, with the right entry
-   * among the three closest, while most off-topic messages score above it.
-   */
-  suggestMaxScore: number;
-  /**
-   * The same for a question that names the certification itself: it is ours even when no entry matches it well, so
-   * the closest entries are worth a click further out (off-topic messages seldom name CCP1, Pix or the jury).
-   */
-  namedSuggestMaxScore: number;
-}
-
-export type Decision =
-  | { outcome: 'answered'; entryId: string; score: number }
-  | { outcome: 'clarified'; suggestions: readonly FaqCandidate[]; score: number }
-  | { outcome: 'abstained'; score: number | null; nearby: readonly FaqCandidate[] };
-
-/**
- * What a question names: nothing of ours, the certification world (`domain`: « examen », « convocation »…), or this
- * certification itself (`named`: « ccp1 », « pix », « jury »…, which also counts as the world).
- */
-export type Anchor = 'none' | 'domain' | 'named';
-
-/**
- * Answer when the best entry is good enough (fair is enough when the question names the certification world, fairer
- * still when it names the certification and the best entry is well ahead) and clearly ahead of the second; offer the
- * three closest when it is close; abstain otherwise, naming the closest entries when they are not too far.
- */
-export function decide(candidates: readonly FaqCandidate[], settings: PolicySettings, anchor: Anchor = 'none'): Decision {
-  const [first, second] = candidates;
-  if (!first) return { outcome: 'abstained', score: null, nearby: [] };
-  const margin = second ? second.score - first.score : 1;
-  const answerMaxScore = anchor === 'none' ? settings.answerMaxScore : Math.max(settings.answerMaxScore, settings.anchoredAnswerMaxScore);
-  const answered = { outcome: 'answered', entryId: first.entryId, score: first.score } as const;
-  if (first.score <= answerMaxScore && margin >= settings.answerMinMargin - 1e-9) return answered;
-  if (anchor === 'named' && first.score <= settings.namedAnswerMaxScore && margin >= settings.namedAnswerMinMargin - 1e-9) {
-    return answered;
-  }
-  if (first.score <= settings.clarifyMaxScore) {
-    return { outcome: 'clarified', suggestions: candidates.slice(0, 3), score: first.score };
-  }
-  // Only entries close enough themselves: a far third candidate would be noise.
-  const suggestMaxScore = anchor === 'named' ? Math.max(settings.suggestMaxScore, settings.namedSuggestMaxScore) : settings.suggestMaxScore;
-  return { outcome: 'abstained', score: first.score, nearby: candidates.slice(0, 3).filter((candidate) => candidate.score <= suggestMaxScore) };
 }

@@ -77,7 +77,7 @@ describe('escalation: asking', () => {
       normalized: 'jury refus ccp1 dp incomplet',
       outcome: 'abstained',
       entryId: null,
-      candidates: [{ entryId: 'dp-contenu', title: 'Que contient le dossier professionnel ?', score: 0.6 }],
+      candidates: [{ entryId: 'dp-contenu', title: 'Que contient le dossier professionnel ?', confidence: 0.6 }],
       createdAt: new Date('2026-11-23T08:59:00Z'),
     };
     const faq = createFakeFaq([logged], [{ id: 'dp-contenu', title: 'Que contient le dossier professionnel ?', topic: 'dossier', route: 'organisme-formation' }]);

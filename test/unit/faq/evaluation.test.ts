@@ -7,16 +7,18 @@ import { EVAL_MIN_ACCURACY, evaluate, formatEvalReport, parseEvalFile } from '..
 import { loadKnowledge } from '../../../src/features/faq/knowledge-base.js';
 
 /**
- * The real knowledge base against the labelled evaluation set, with the default thresholds of src/config.ts.
+ * The shipped FAQ (knowledge/ and its calibration) on knowledge/questions/faq-eval.tsv, the 96 questions of the
+ * documentary research and 68 off-topic messages. The shipped model learned from them, so this checks that it answers
+ * what it was taught; how it does on questions it never saw is cross-validation.test.ts and eval/locked/.
  * A clarification counts as a miss; a single off-topic question answered fails the test.
  */
 const root = path.resolve(import.meta.dirname, '../../..');
-const evalFile = path.join(root, 'eval/faq-eval.tsv');
+const evalFile = path.join(root, 'knowledge/questions/faq-eval.tsv');
 
-describe('FAQ evaluation on knowledge/ and eval/faq-eval.tsv', () => {
+describe('FAQ evaluation on knowledge/ and knowledge/questions/faq-eval.tsv', () => {
   const base = loadKnowledge(path.join(root, 'knowledge'));
   const { cases, problems } = parseEvalFile(fs.existsSync(evalFile) ? fs.readFileSync(evalFile, 'utf8') : '');
-  const engine = createFaqEngine(base, loadConfig({}).faq);
+  const engine = createFaqEngine(base, { knowledgeDir: path.join(root, 'knowledge'), acceptedRisk: loadConfig({}).faq.acceptedRisk });
   const report = evaluate(engine, cases);
 
   it('has a well-formed evaluation set that names existing entries', () => {
@@ -28,16 +30,6 @@ describe('FAQ evaluation on knowledge/ and eval/faq-eval.tsv', () => {
 
   it(`answers at least ${EVAL_MIN_ACCURACY * 100} % of the answerable questions with the right entry`, () => {
     expect(report.accuracy, formatEvalReport(report)).toBeGreaterThanOrEqual(EVAL_MIN_ACCURACY);
-  });
-
-  it('decides exactly as the reference retriever (fuse.js token search on every phrasing) on every question', () => {
-    const reference = createFaqEngine(base, loadConfig({}).faq, { retriever: 'fuse' });
-    const decisionOf = (u: ReturnType<typeof engine.understand>): string =>
-      `${u.outcome} ${u.outcome === 'answered' ? u.entry.id : ''}${u.outcome === 'clarified' ? u.suggestions.map((s) => s.entryId).join(',') : ''}`;
-    const differences = cases
-      .map((c) => ({ q: c.question, fast: decisionOf(engine.understand(c.question)), ref: decisionOf(reference.understand(c.question)) }))
-      .filter((d) => d.fast !== d.ref);
-    expect(differences).toEqual([]);
   });
 
   it('answers no off-topic question', () => {

@@ -50,9 +50,10 @@ describe('certif-bot kb', () => {
 
   it('eval: reports accuracy, off-topic answers and exits 0 above the bars', async () => {
     const t = io({ KNOWLEDGE_DIR: path.join(fixtures, 'knowledge-mini') });
-    const code = await runKb(['eval', path.join(fixtures, 'knowledge-mini', 'eval.tsv')], t.io);
-    expect(t.out()).toContain('Questions avec réponse attendue : 5 — bonne fiche du premier coup : 5 (100,0 %');
-    expect(t.out()).toContain('Questions hors sujet : 2 — réponses données à tort : 0');
+    const code = await runKb(['eval', path.join(fixtures, 'knowledge-mini', 'questions', 'eval.tsv')], t.io);
+    expect(t.out()).toContain('eval.tsv — questions dans le thème : 5');
+    expect(t.out()).toContain('bonne fiche en réponse directe : 5 (100,0 %)');
+    expect(t.out()).toContain('messages hors sujet : 2 — répondus : 0');
     expect(code).toBe(0);
   });
 

@@ -1,11 +1,9 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config.js';
 import { createAnalyzer } from '../../../src/features/faq/analyzer.js';
-import { createDomainMatcher, createFaqEngine } from '../../../src/features/faq/faq-engine.js';
-import { replyFor } from '../../../src/features/faq/faq-replies.js';
 import { loadKnowledge } from '../../../src/features/faq/knowledge-base.js';
-import { buildRecords, combineScores, createFuseRetriever, createIndexedRetriever, termsMatch } from '../../../src/features/faq/search.js';
+import Fuse from 'fuse.js';
+import { buildRecords, combineScores, createFuseRetriever, createFuzzyTermSearch, createIndexedRetriever, TERM_THRESHOLD, termsMatch } from '../../../src/features/faq/search.js';
 
 const base = loadKnowledge(path.resolve(import.meta.dirname, '../../fixtures/knowledge-mini'));
 const analyzer = createAnalyzer(base.glossary);
@@ -86,76 +84,49 @@ describe('ranking cache of the indexed retriever', () => {
   });
 });
 
-describe('domain terms (knowledge/glossary.yaml): a fairer match is answered when the question names the certification world', () => {
+describe('the indexed retriever on the real base', () => {
   const real = loadKnowledge(path.resolve(import.meta.dirname, '../../../knowledge'));
-  const settings = loadConfig({}).faq;
-  const question = 'combien de personnes dans le jury qui va m’ecouter, ça me stresse';
+  const realAnalyzer = createAnalyzer(real.glossary);
+  const fast = createIndexedRetriever(real.entries, realAnalyzer);
+  const slow = createFuseRetriever(real.entries, realAnalyzer);
 
-  it('answers on a fair score with a domain term, clarifies the same question without the glossary list', () => {
-    const withTerms = createFaqEngine(real, settings).understand(question);
-    expect(withTerms).toMatchObject({ outcome: 'answered', entry: { id: 'jury-composition' } });
-    expect(withTerms.outcome === 'answered' && withTerms.score).toBeGreaterThan(settings.answerMaxScore);
-    const withoutTerms = createFaqEngine({ ...real, glossary: { ...real.glossary, domainTerms: [], certificationNames: [] } }, settings).understand(question);
-    expect(withoutTerms.outcome).toBe('clarified');
+  it('puts the same entry first as the reference (fuse.js token search on every phrasing), with the same score, on every question of faq-eval.tsv', () => {
+    const questions = real.labelledSets.find((set) => set.name === 'faq-eval.tsv')?.cases.map((item) => item.question) ?? [];
+    expect(questions.length).toBeGreaterThan(100);
+    const differences = questions
+      .map((question) => {
+        const terms = realAnalyzer.terms(question);
+        const [a] = fast.search(terms, 1);
+        const [b] = slow.search(terms, 1);
+        return { question, fast: a?.entryId, slow: b?.entryId, gap: Math.abs((a?.score ?? 1) - (b?.score ?? 1)) };
+      })
+      .filter((row) => row.fast !== row.slow || row.gap >= 0.01);
+    expect(differences).toEqual([]);
   });
+});
 
-  it('answers a fairer match still when the question names the certification (« DP », « jury ») and one entry leads clearly', () => {
-    const named = 'mon DP fait 12 pages, c’est assez pour le jury ?';
-    const withNames = createFaqEngine(real, settings).understand(named);
-    expect(withNames).toMatchObject({ outcome: 'answered', entry: { id: 'dp-longueur' } });
-    expect(withNames.outcome === 'answered' && withNames.score).toBeGreaterThan(settings.anchoredAnswerMaxScore);
-    const withoutNames = createFaqEngine({ ...real, glossary: { ...real.glossary, certificationNames: [] } }, settings).understand(named);
-    expect(withoutNames).toMatchObject({ outcome: 'abstained', nearby: [{ entryId: 'dp-longueur' }] });
-  });
+describe('the fuzzy search of one word over the vocabulary', () => {
+  const real = loadKnowledge(path.resolve(import.meta.dirname, '../../../knowledge'));
+  const vocabulary = [...new Set(buildRecords(real.entries, createAnalyzer(real.glossary)).flatMap((record) => record.terms))];
+  const filtered = createFuzzyTermSearch(vocabulary);
+  const plain = new Fuse(vocabulary, { threshold: TERM_THRESHOLD, ignoreLocation: true, includeScore: true, shouldSort: false, ignoreFieldNorm: true });
+  const sorted = (hits: readonly (readonly [string, number])[]) => hits.map(([term, score]) => `${term}:${score}`).sort();
 
-  it('moves back an entry whose title names another certification than the question (glossary subjects)', () => {
-    const withSubjects = createFaqEngine(real, settings);
-    const withoutSubjects = createFaqEngine({ ...real, glossary: { ...real.glossary, subjects: [] } }, settings);
-    const aboutPix = 'j’ai loupé le pix, quelles conséquences ?';
-    // Without the rule, the CCP1 entry « J'ai échoué au CCP1 : est-ce que je perds mon poste ? » answered it.
-    expect(withoutSubjects.understand(aboutPix)).toMatchObject({ outcome: 'answered', entry: { id: 'echec-consequences' } });
-    const candidatesOf = (question: string) => {
-      const understood = withSubjects.understand(question);
-      return 'candidates' in understood ? understood.candidates.map((c) => c.entryId) : [];
-    };
-    expect(withSubjects.understand(aboutPix).outcome).not.toBe('answered');
-    expect(candidatesOf(aboutPix)[0]).toBe('pix-echec');
-    const aboutCcp1 = 'ccp1 faisable depuis la maison ?';
-    expect(withoutSubjects.understand(aboutCcp1)).toMatchObject({ outcome: 'answered', entry: { id: 'distanciel-pix' } });
-    expect(candidatesOf(aboutCcp1)).not.toContain('distanciel-pix');
-    // An entry whose title names the question's certification is not moved back.
-    expect(withSubjects.understand('le pix dure combien d’heures ?')).toMatchObject({ outcome: 'answered', entry: { id: 'pix-duree' } });
-  });
-
-  it('never answers a single everyday word for the user: it offers the closest entries, in a sentence that fits their number', () => {
-    const engine = createFaqEngine(real, settings);
-    const late = engine.understand('je suis en retard');
-    expect(late).toMatchObject({ outcome: 'clarified', suggestions: [{ entryId: 'convocation-tardive' }, expect.anything(), expect.anything()] });
-    const cpf = engine.understand('cpf ?');
-    expect(cpf).toMatchObject({ outcome: 'clarified', suggestions: [{ entryId: 'cpf-titre' }] });
-    expect(replyFor(cpf, undefined, real, false).text).toBe('Est-ce cette fiche qui vous intéresse ?');
-    expect(replyFor(late, undefined, real, false).text).toMatch(/plusieurs fiches/);
-    // A single word that names the certification world follows the normal policy.
-    expect(engine.understand('c’est quoi le DP ?')).toMatchObject({ outcome: 'answered', entry: { id: 'dossier-professionnel' } });
-  });
-
-  it('says another exam is not its subject, even with « examen » in it, and still answers when the question names ours', () => {
-    const engine = createFaqEngine(real, settings);
-    expect(engine.understand('une usagère a raté son examen du code, elle le repasse quand ?')).toMatchObject({
-      outcome: 'abstained',
-      outOfScope: { id: 'autres-examens' },
+  it('finds exactly what fuse.js finds on the whole vocabulary, for every term of the base and typos of them', () => {
+    // Each term, then the same term with a letter dropped, doubled, replaced, and two letters swapped.
+    const typos = vocabulary.flatMap((term) => {
+      const middle = Math.floor(term.length / 2);
+      return [
+        term,
+        term.slice(0, middle) + term.slice(middle + 1),
+        term.slice(0, middle) + term[middle] + term.slice(middle),
+        `${term.slice(0, middle)}x${term.slice(middle + 1)}`,
+        term.length > 2 ? term.slice(0, middle - 1) + (term[middle] ?? '') + (term[middle - 1] ?? '') + term.slice(middle + 1) : term,
+        `${term}s`,
+      ];
     });
-    expect(engine.understand('mon ccp1 raté, je le repasse quand ?')).toMatchObject({ outcome: 'answered', entry: { id: 'echec-repasser' } });
-  });
-
-  it('needs every word of a multi-word term, after abbreviations and synonyms: « action » alone is not « fiche action »', () => {
-    const realAnalyzer = createAnalyzer(real.glossary);
-    const names = createDomainMatcher(realAnalyzer, ['fiche action', 'convocation']);
-    const asked = (text: string) => names(realAnalyzer.terms(text));
-    expect(asked('il me manque une fiche action')).toBe(true);
-    expect(asked('une action de sensibilisation à la mairie')).toBe(false);
-    expect(asked('toujours pas recu ma convoc')).toBe(true);
-    expect(asked('bonjour à tous')).toBe(false);
-    expect(createDomainMatcher(realAnalyzer, [])(realAnalyzer.terms('ccp1'))).toBe(false);
+    expect(typos.length).toBeGreaterThan(5_000);
+    const differences = typos.filter((word) => sorted(filtered(word)).join(' ') !== sorted(plain.search(word).map((hit) => [hit.item, hit.score ?? 1] as const)).join(' '));
+    expect(differences).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ const base = { transport: 'console' as const, user: CONSOLE_USER, conversation: 
 describe('metrics', () => {
   it('counts questions by outcome, feedback and refusals, and renders Prometheus text', async () => {
     const metrics = createMetrics({ defaultMetrics: false });
-    const answered = message('x', { meta: { faq: { outcome: 'answered', entry: 'a', score: 0.1, suggestions: [] } } });
+    const answered = message('x', { meta: { faq: { outcome: 'answered', entry: 'a', confidence: 0.9, suggestions: [] } } });
     metrics.observeInput({ ...base, kind: 'message', text: 'q' }, answered, 2);
     metrics.observeInput({ ...base, kind: 'message', text: 'q' }, answered, 3);
     metrics.observeInput({ ...base, kind: 'action', action: 'faq.feedback', payload: { useful: false } }, message('merci'), 1);
