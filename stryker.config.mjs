@@ -22,10 +22,26 @@ export const modules = [
 
 /**
  * Mutants that cannot change behaviour, one line each with the reason: they are left out of the counts. A mutant is
- * named by its file, its mutator, the original code and the replacement (whitespace-insensitive), not by line, so the
- * list survives edits elsewhere in the file. An entry that no longer matches a surviving mutant is reported as stale.
+ * named by its file, its mutator, the original code and the replacement (whitespace-insensitive), not by line number,
+ * so the list survives edits elsewhere in the file; `line` (the whole source line, trimmed) tells apart mutants whose
+ * code appears more than once. An entry that matches no mutant is reported as stale, one that matches a killed mutant
+ * as wrong.
  */
-export const equivalentMutants = [];
+const SIGNING = 'src/mattermost/signing.ts';
+export const equivalentMutants = [
+  // signing.ts
+  { file: SIGNING, mutator: 'ConditionalExpression', original: "typeof context !== 'object'", replacement: 'false', reason: 'a non-object context fails the schema: still « malformed »' },
+  { file: SIGNING, mutator: 'EqualityOperator', original: 'a < b', replacement: 'a <= b', reason: 'the keys of one payload are distinct: never equal' },
+  { file: SIGNING, mutator: 'EqualityOperator', original: 'a > b', replacement: 'a >= b', reason: 'the keys of one payload are distinct: never equal' },
+  { file: SIGNING, mutator: 'ConditionalExpression', original: 'a > b', replacement: 'true', reason: 'reached only when a >= b, and distinct keys make that a > b' },
+  { file: SIGNING, mutator: 'ConditionalExpression', original: 'a > b', replacement: 'false', reason: "V8's sort only asks whether a comparison is negative: 0 and 1 sort alike" },
+  { file: SIGNING, mutator: 'EqualityOperator', original: 'a > b', replacement: 'a <= b', reason: "reached only when a >= b, where it gives 1 or 0, and V8's sort treats 0 and 1 alike" },
+  { file: SIGNING, mutator: 'ConditionalExpression', original: 'a.length === b.length', replacement: 'true', reason: 'equal SHA-256 digests already mean equal strings' },
+  { file: SIGNING, mutator: 'ConditionalExpression', original: 'entry.length === token.length', replacement: 'true', reason: 'equal SHA-256 digests already mean equal tokens' },
+  { file: SIGNING, mutator: 'BlockStatement', original: "{ throw new GrantRejectedError('malformed'); }", replacement: '{}', reason: 'an unparsable body leaves `decoded` undefined, which the schema refuses as « malformed »' },
+  { file: SIGNING, mutator: 'StringLiteral', original: "'malformed'", replacement: '""', line: "throw new GrantRejectedError('malformed');", reason: 'the JSON.parse catch: only a body carrying the bot\'s own MAC gets there, and the bot signs only JSON' },
+  { file: SIGNING, mutator: 'ObjectLiteral', original: '{ mode: 0o600 }', replacement: '{}', reason: 'chmodSync(file, 0o600) follows at once: the mode only narrows a window no test can observe' },
+];
 
 export default {
   testRunner: 'vitest',

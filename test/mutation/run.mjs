@@ -39,13 +39,16 @@ async function runModule(module) {
   const listed = equivalentMutants.filter((entry) => path.normalize(entry.file) === path.normalize(module.mutate));
   const used = new Set();
   const row = { module: module.mutate, killed: 0, total: 0, survived: [], equivalent: 0, errors: 0, warnings: [] };
+  const sourceLines = source.split('\n');
   for (const mutant of results) {
     const original = originalCode(source, mutant.location);
+    const line = squash(sourceLines[mutant.location.start.line - 1] ?? '');
     const entry = listed.find(
       (candidate) =>
         candidate.mutator === mutant.mutatorName &&
         squash(candidate.original) === squash(original) &&
-        squash(candidate.replacement) === squash(mutant.replacement),
+        squash(candidate.replacement) === squash(mutant.replacement) &&
+        (candidate.line === undefined || squash(candidate.line) === line),
     );
     if (entry) used.add(entry);
     if (entry && UNDETECTED.has(mutant.status)) {
@@ -107,12 +110,13 @@ for (const row of rows) {
     continue;
   }
   const below = row.score < row.floor;
-  if (below) failing += 1;
+  // A stale or wrong entry in the list of equivalent mutants fails the run too: the list must say the truth.
+  if (below || row.warnings.length > 0) failing += 1;
   console.log(
-    `| ${name} | ${row.killed}/${row.total} | ${row.survived.length} | ${percent(row.score)}${below ? ' BELOW FLOOR' : ''} | ${row.floor} % | ${row.equivalent} | ${row.seconds} s |`,
+    `| ${name} | ${row.killed}/${row.total} | ${row.survived.length} | ${percent(row.score)}${below ? ' BELOW FLOOR' : ''} | ${row.floor} % | ${row.equivalent}${row.warnings.length > 0 ? ' (list out of date)' : ''} | ${row.seconds} s |`,
   );
 }
 if (failing > 0) {
-  console.error(`\n${failing} module(s) below their floor.`);
+  console.error(`\n${failing} module(s) below their floor or with an out-of-date list of equivalent mutants.`);
   process.exit(1);
 }
