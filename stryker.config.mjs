@@ -28,6 +28,7 @@ export const modules = [
  * as wrong.
  */
 const SIGNING = 'src/mattermost/signing.ts';
+const WORKING_TIME = 'src/features/escalation/working-time.ts';
 export const equivalentMutants = [
   // signing.ts
   { file: SIGNING, mutator: 'ConditionalExpression', original: "typeof context !== 'object'", replacement: 'false', reason: 'a non-object context fails the schema: still « malformed »' },
@@ -41,6 +42,13 @@ export const equivalentMutants = [
   { file: SIGNING, mutator: 'BlockStatement', original: "{ throw new GrantRejectedError('malformed'); }", replacement: '{}', reason: 'an unparsable body leaves `decoded` undefined, which the schema refuses as « malformed »' },
   { file: SIGNING, mutator: 'StringLiteral', original: "'malformed'", replacement: '""', line: "throw new GrantRejectedError('malformed');", reason: 'the JSON.parse catch: only a body carrying the bot\'s own MAC gets there, and the bot signs only JSON' },
   { file: SIGNING, mutator: 'ObjectLiteral', original: '{ mode: 0o600 }', replacement: '{}', reason: 'chmodSync(file, 0o600) follows at once: the mode only narrows a window no test can observe' },
+  // working-time.ts
+  { file: WORKING_TIME, mutator: 'MethodExpression', original: 'text.trim()', replacement: 'text', reason: 'every white space is removed on the next step anyway' },
+  { file: WORKING_TIME, mutator: 'Regex', original: '/\\s+/g', replacement: '/\\s/g', reason: 'a global replacement removes runs of white space one character at a time just as well' },
+  { file: WORKING_TIME, mutator: 'EqualityOperator', original: 'cursor < dayStart', replacement: 'cursor <= dayStart', reason: 'at 09:00 exactly the cursor is set to 09:00' },
+  { file: WORKING_TIME, mutator: 'EqualityOperator', original: 'cursor >= dayEnd', replacement: 'cursor > dayEnd', reason: 'at 17:00 exactly no minute is available, so the next step moves to the next morning all the same' },
+  { file: WORKING_TIME, mutator: 'ConditionalExpression', original: 'remaining === 0', replacement: 'false', reason: 'never true in the loop: the duration is positive and only a smaller amount is ever subtracted' },
+  { file: WORKING_TIME, mutator: 'EqualityOperator', original: 'guard < 3660', replacement: 'guard <= 3660', reason: 'one more day at the ten-year horizon; parseWorkingDuration caps durations far below it' },
 ];
 
 export default {
