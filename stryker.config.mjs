@@ -29,6 +29,7 @@ export const modules = [
  */
 const SIGNING = 'src/mattermost/signing.ts';
 const WORKING_TIME = 'src/features/escalation/working-time.ts';
+const DATES = 'src/features/deadline/dates.ts';
 export const equivalentMutants = [
   // signing.ts
   { file: SIGNING, mutator: 'ConditionalExpression', original: "typeof context !== 'object'", replacement: 'false', reason: 'a non-object context fails the schema: still « malformed »' },
@@ -42,6 +43,12 @@ export const equivalentMutants = [
   { file: SIGNING, mutator: 'BlockStatement', original: "{ throw new GrantRejectedError('malformed'); }", replacement: '{}', reason: 'an unparsable body leaves `decoded` undefined, which the schema refuses as « malformed »' },
   { file: SIGNING, mutator: 'StringLiteral', original: "'malformed'", replacement: '""', line: "throw new GrantRejectedError('malformed');", reason: 'the JSON.parse catch: only a body carrying the bot\'s own MAC gets there, and the bot signs only JSON' },
   { file: SIGNING, mutator: 'ObjectLiteral', original: '{ mode: 0o600 }', replacement: '{}', reason: 'chmodSync(file, 0o600) follows at once: the mode only narrows a window no test can observe' },
+  // dates.ts: the defaults of a destructured match are for the type checker; every group exists once a pattern matched.
+  ...[
+    "const [, day = '', , month = '', year = ''] = match;",
+    "const [, year = '', month = '', day = ''] = match;",
+    "const [, day = '', monthWord = '', year = ''] = match;",
+  ].map((line) => ({ file: DATES, mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', line, reason: 'a matched group is never undefined' })),
   // working-time.ts
   { file: WORKING_TIME, mutator: 'MethodExpression', original: 'text.trim()', replacement: 'text', reason: 'every white space is removed on the next step anyway' },
   { file: WORKING_TIME, mutator: 'Regex', original: '/\\s+/g', replacement: '/\\s/g', reason: 'a global replacement removes runs of white space one character at a time just as well' },
