@@ -30,6 +30,7 @@ export const modules = [
 const SIGNING = 'src/mattermost/signing.ts';
 const WORKING_TIME = 'src/features/escalation/working-time.ts';
 const DATES = 'src/features/deadline/dates.ts';
+const CHECKLIST = 'src/features/dossier/checklist.ts';
 export const equivalentMutants = [
   // signing.ts
   { file: SIGNING, mutator: 'ConditionalExpression', original: "typeof context !== 'object'", replacement: 'false', reason: 'a non-object context fails the schema: still « malformed »' },
@@ -49,6 +50,27 @@ export const equivalentMutants = [
     "const [, year = '', month = '', day = ''] = match;",
     "const [, day = '', monthWord = '', year = ''] = match;",
   ].map((line) => ({ file: DATES, mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', line, reason: 'a matched group is never undefined' })),
+  // checklist.ts
+  { file: CHECKLIST, mutator: 'ConditionalExpression', original: "typeof value === 'string'", replacement: 'true', reason: 'a list of strings includes no value of another type' },
+  { file: CHECKLIST, mutator: 'Regex', original: '/[^a-z ]+/g', replacement: '/[^a-z ]/g', reason: 'the spaces put one by one are collapsed on the next step' },
+  { file: CHECKLIST, mutator: 'Regex', original: '/[^a-z0-9]+/g', replacement: '/[^a-z0-9]/g', line: ".replace(/[^a-z0-9]+/g, ' ')", reason: 'comparisonKey drops the empty words that repeated spaces make' },
+  { file: CHECKLIST, mutator: 'EqualityOperator', original: 'i < fiches.length', replacement: 'i <= fiches.length', reason: 'with i = length the inner loop does not run' },
+  { file: CHECKLIST, mutator: 'EqualityOperator', original: 'j < fiches.length', replacement: 'j <= fiches.length', reason: 'keys[length] is undefined, never equal to a fiche\'s key' },
+  ...[
+    ['ConditionalExpression', 'a.field === b.field', 'true'],
+    ['ConditionalExpression', 'a.field === b.field', 'false'],
+    ['EqualityOperator', 'a.field === b.field', 'a.field !== b.field'],
+    ['ConditionalExpression', "a.field === 'environment'", 'false'],
+    ['StringLiteral', "'environment'", '""'],
+    ['UnaryOperator', '-1', '+1'],
+  ].map(([mutator, original, replacement]) => ({
+    file: CHECKLIST,
+    mutator,
+    original,
+    replacement,
+    line: "return clashes.sort((a, b) => a.first - b.first || a.second - b.second || (a.field === b.field ? 0 : a.field === 'environment' ? -1 : 1));",
+    reason: 'environment clashes are found before public clashes and the sort is stable: the field tie-break never decides',
+  })),
   // working-time.ts
   { file: WORKING_TIME, mutator: 'MethodExpression', original: 'text.trim()', replacement: 'text', reason: 'every white space is removed on the next step anyway' },
   { file: WORKING_TIME, mutator: 'Regex', original: '/\\s+/g', replacement: '/\\s/g', reason: 'a global replacement removes runs of white space one character at a time just as well' },
