@@ -23,14 +23,15 @@ export const modules = [
 /**
  * Mutants that cannot change behaviour, one line each with the reason: they are left out of the counts. A mutant is
  * named by its file, its mutator, the original code and the replacement (whitespace-insensitive), not by line number,
- * so the list survives edits elsewhere in the file; `line` (the whole source line, trimmed) tells apart mutants whose
- * code appears more than once. An entry that matches no mutant is reported as stale, one that matches a killed mutant
+ * so the list survives edits elsewhere in the file; `line` (the whole source line, trimmed), and if need be `previous`
+ * (the line before it), tell apart mutants whose code appears more than once. An entry that matches no mutant is reported as stale, one that matches a killed mutant
  * as wrong.
  */
 const SIGNING = 'src/mattermost/signing.ts';
 const WORKING_TIME = 'src/features/escalation/working-time.ts';
 const DATES = 'src/features/deadline/dates.ts';
 const CHECKLIST = 'src/features/dossier/checklist.ts';
+const PARSE = 'src/features/dossier/parse.ts';
 export const equivalentMutants = [
   // signing.ts
   { file: SIGNING, mutator: 'ConditionalExpression', original: "typeof context !== 'object'", replacement: 'false', reason: 'a non-object context fails the schema: still « malformed »' },
@@ -71,6 +72,24 @@ export const equivalentMutants = [
     line: "return clashes.sort((a, b) => a.first - b.first || a.second - b.second || (a.field === b.field ? 0 : a.field === 'environment' ? -1 : 1));",
     reason: 'environment clashes are found before public clashes and the sort is stable: the field tie-break never decides',
   })),
+  // dossier/parse.ts
+  { file: PARSE, mutator: 'MethodExpression', original: "folded.startsWith('titre')", replacement: "folded.endsWith('titre')", reason: "the label pattern admits « titre » alone" },
+  ...[`['"', '"']`, "['«', '»']", "['“', '”']"].map((pair) => ({ file: PARSE, mutator: 'ArrayDeclaration', original: pair, replacement: '[]', reason: 'the fallback below removes these quotes (and the spaces inside) just as well' })),
+  { file: PARSE, mutator: 'MethodExpression', original: "trimmed.replace(/^[«\"“]\\s*/u, '').replace(/\\s*[»\"”]$/u, '').trim()", replacement: "trimmed.replace(/^[«\"“]\\s*/u, '').replace(/\\s*[»\"”]$/u, '')", reason: 'the text is trimmed and both replacements take the spaces next to the quote' },
+  { file: PARSE, mutator: 'MethodExpression', original: 'value.trim()', replacement: 'value', line: 'const words = value.trim().split(/\\s+/);', reason: 'the value comes from unquote, already trimmed' },
+  { file: PARSE, mutator: 'Regex', original: '/\\s+/', replacement: '/\\s/', reason: 'the empty words of repeated spaces only leave spaces, which unquote trims' },
+  { file: PARSE, mutator: 'ObjectLiteral', original: '{ value: value.trim() }', replacement: '{}', reason: 'without a format the caller keeps its own value' },
+  { file: PARSE, mutator: 'MethodExpression', original: 'value.trim()', replacement: 'value', line: 'return { value: value.trim() };', reason: 'without a format the caller keeps its own value' },
+  { file: PARSE, mutator: 'ConditionalExpression', original: 'problem', replacement: 'false', line: 'if (problem) return problem;', previous: "const problem = put('title', head);", reason: 'the title from the head is the first field: it cannot be repeated yet' },
+  { file: PARSE, mutator: 'MethodExpression', original: 'text.slice(start, end).trim()', replacement: 'text.slice(start, end)', reason: 'every use of the raw value goes through unquote, which trims' },
+  { file: PARSE, mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', line: "const field = fieldOf(match[1] ?? '');", reason: 'the label group always exists in a match' },
+  { file: PARSE, mutator: 'StringLiteral', original: "'format'", replacement: '""', line: "seen.add('format');", reason: 'only the last field reaches this: nothing is read after it' },
+  { file: PARSE, mutator: 'MethodExpression', original: 'rest.trim()', replacement: 'rest', reason: 'splitFirstWord returns the rest trimmed' },
+  { file: PARSE, mutator: 'ConditionalExpression', original: "rest.trim() === ''", replacement: 'false', reason: 'parseFicheFields of an empty text gives no field: the same fiche-add' },
+  { file: PARSE, mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', line: "if (rest.trim() === '') return { kind: 'fiche-add', fields: {} };", reason: 'parseFicheFields of an empty text gives no field: the same fiche-add' },
+  { file: PARSE, mutator: 'MethodExpression', original: 'fieldsText.trim()', replacement: 'fieldsText', reason: 'splitFirstWord returns the rest trimmed' },
+  { file: PARSE, mutator: 'ConditionalExpression', original: "fieldsText.trim() === ''", replacement: 'false', reason: 'parseFicheFields of an empty text gives no field: the same fiche-edit' },
+  { file: PARSE, mutator: 'StringLiteral', original: "''", replacement: '"Stryker was here!"', line: "if (fieldsText.trim() === '') return { kind: 'fiche-edit', number, fields: {} };", reason: 'parseFicheFields of an empty text gives no field: the same fiche-edit' },
   // working-time.ts
   { file: WORKING_TIME, mutator: 'MethodExpression', original: 'text.trim()', replacement: 'text', reason: 'every white space is removed on the next step anyway' },
   { file: WORKING_TIME, mutator: 'Regex', original: '/\\s+/g', replacement: '/\\s/g', reason: 'a global replacement removes runs of white space one character at a time just as well' },

@@ -43,12 +43,14 @@ async function runModule(module) {
   for (const mutant of results) {
     const original = originalCode(source, mutant.location);
     const line = squash(sourceLines[mutant.location.start.line - 1] ?? '');
+    const previous = squash(sourceLines[mutant.location.start.line - 2] ?? '');
     const entry = listed.find(
       (candidate) =>
         candidate.mutator === mutant.mutatorName &&
         squash(candidate.original) === squash(original) &&
         squash(candidate.replacement) === squash(mutant.replacement) &&
-        (candidate.line === undefined || squash(candidate.line) === line),
+        (candidate.line === undefined || squash(candidate.line) === line) &&
+        (candidate.previous === undefined || squash(candidate.previous) === previous),
     );
     if (entry) used.add(entry);
     if (entry && UNDETECTED.has(mutant.status)) {
