@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import './core/french-validation.js';
-import { parseWorkingDuration } from './features/escalation/working-time.js';
+import { MAX_WORKING_DAYS, parseWorkingDuration } from './features/escalation/working-time.js';
 
 /**
  * The only reader of process.env. Every setting is validated at start-up and every problem is reported at once,
@@ -82,7 +82,7 @@ const envSchema = z.object({
     .transform((value, ctx) => {
       const minutes = parseWorkingDuration(value);
       if (minutes === undefined) {
-        ctx.addIssue({ code: 'custom', message: 'durée en temps ouvré attendue, par exemple 1d (un jour ouvré), 4h ou 90m' });
+        ctx.addIssue({ code: 'custom', message: `durée en temps ouvré attendue, au plus ${MAX_WORKING_DAYS} jours ouvrés, par exemple 1d (un jour ouvré), 4h ou 90m` });
         return z.NEVER;
       }
       return minutes;

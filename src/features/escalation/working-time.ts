@@ -11,7 +11,16 @@ export const WORKDAY_MINUTES = (WORKDAY_END_HOUR - WORKDAY_START_HOUR) * 60;
 
 const MINUTE_MS = 60_000;
 
-/** `1d` (one working day = 8 h), `4h`, `90m`, or combinations such as `1d4h`; undefined when unreadable or zero. */
+/**
+ * The longest configurable duration: about a year of working days. A ticket's fallback comes after twice the reminder
+ * delay, and `addWorkingTime` looks no further than ten years ahead, so anything longer could never be scheduled.
+ */
+export const MAX_WORKING_DAYS = 250;
+
+/**
+ * `1d` (one working day = 8 h), `4h`, `90m`, or combinations such as `1d4h`; undefined when unreadable, zero or longer
+ * than MAX_WORKING_DAYS.
+ */
 export function parseWorkingDuration(text: string): number | undefined {
   const compact = text.trim().toLowerCase().replace(/\s+/g, '');
   if (!/^(\d+(d|j|h|m|min))+$/.test(compact)) return undefined;
@@ -22,7 +31,7 @@ export function parseWorkingDuration(text: string): number | undefined {
     else if (unit === 'h') minutes += value * 60;
     else minutes += value;
   }
-  return minutes > 0 ? minutes : undefined;
+  return minutes > 0 && minutes <= MAX_WORKING_DAYS * WORKDAY_MINUTES ? minutes : undefined;
 }
 
 /** `480` → « 1 jour ouvré », `90` → « 1 h 30 ouvrées ». */

@@ -14,7 +14,7 @@ import {
   toIsoDay,
   type CalendarDate,
 } from '../../../src/features/deadline/dates.js';
-import { computeCalendar, convocationDeadline, examLimit, pixValidUntil, statusFor } from '../../../src/features/deadline/rules.js';
+import { calendarIsOver, computeCalendar, convocationDeadline, examLimit, pixValidUntil, statusFor } from '../../../src/features/deadline/rules.js';
 
 const d = (iso: string): CalendarDate => fromIsoDay(iso);
 const PARIS = 'Europe/Paris';
@@ -130,6 +130,39 @@ describe('today in Europe/Paris and day counts', () => {
     expect(computeCalendar({ end: d('2026-08-31'), exam: d('2026-08-30') }, d('2026-06-01')).exam!.beforeEnd).toBe(true);
     expect(computeCalendar({ end: d('2026-08-31'), exam: d('2026-08-31') }, d('2026-06-01')).exam!.beforeEnd).toBe(false);
     expect(computeCalendar({ exam: d('2026-08-30') }, d('2026-06-01')).exam!.beforeEnd).toBe(false);
+  });
+});
+
+describe('the Pix certificate in the calendar', () => {
+  it('shows until when it is valid and how many days are left, from today', () => {
+    const facts = computeCalendar({ pix: d('2026-05-10') }, d('2026-11-23'));
+    expect(facts.today).toEqual(d('2026-11-23'));
+    expect(facts.pix).toEqual({ pix: d('2026-05-10'), validUntil: d('2029-05-10'), daysLeft: 899 });
+    expect(computeCalendar({ end: d('2026-08-31') }, d('2026-11-23')).pix).toBeUndefined();
+  });
+});
+
+describe('when a saved calendar is over (retention erases it after the period)', () => {
+  it('is over only the day after the six-month limit, not on it nor between the end and the limit', () => {
+    const end = { end: d('2026-01-31') }; // limit 2026-07-31
+    expect(calendarIsOver(end, d('2026-03-01'))).toBe(false);
+    expect(calendarIsOver(end, d('2026-07-31'))).toBe(false);
+    expect(calendarIsOver(end, d('2026-08-01'))).toBe(true);
+  });
+
+  it('waits for the exam when it comes after the limit, and for the end of validity of the Pix certificate', () => {
+    expect(calendarIsOver({ end: d('2026-01-31'), exam: d('2026-09-15') }, d('2026-08-15'))).toBe(false);
+    expect(calendarIsOver({ end: d('2026-01-31'), exam: d('2026-09-15') }, d('2026-09-16'))).toBe(true);
+    expect(calendarIsOver({ exam: d('2026-09-15') }, d('2026-09-15'))).toBe(false);
+    const pix = { pix: d('2026-05-10') }; // valid until 2029-05-10
+    expect(calendarIsOver(pix, d('2027-01-01'))).toBe(false);
+    expect(calendarIsOver(pix, d('2029-05-10'))).toBe(false);
+    expect(calendarIsOver(pix, d('2029-05-11'))).toBe(true);
+    expect(calendarIsOver({ end: d('2026-01-31'), pix: d('2026-05-10') }, d('2026-08-01'))).toBe(false);
+  });
+
+  it('is over when nothing is saved', () => {
+    expect(calendarIsOver({}, d('2026-01-01'))).toBe(true);
   });
 });
 

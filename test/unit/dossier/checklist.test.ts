@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
+  cleanDraft,
   comparisonKey,
   describeClash,
+  FICHES_LABEL,
   findClashes,
+  FORMAT_LABELS,
+  isItemKey,
   ITEM_KEYS,
+  ITEMS,
   missingLabels,
+  parseFormat,
   parseItemKey,
   progressBar,
   progressOf,
@@ -50,6 +56,20 @@ describe('comparisonKey: case, accents, plurals, punctuation and trivial words f
   });
 });
 
+describe('comparisonKey: words that carry no meaning', () => {
+  it.each(['un', 'une', 'des', 'le', 'la', 'les', 'l', 'de', 'du', 'd', 'en', 'et', 'à', 'au', 'aux', 'pour', 'avec', 'sur', 'sous', 'par'])(
+    '« %s » is ignored when something else remains',
+    (word) => {
+      expect(comparisonKey(`${word} tablette`)).toBe(comparisonKey('tablette'));
+    },
+  );
+
+  it('reads real phrases alike', () => {
+    expect(comparisonKey('Demandeurs d’emploi')).toBe(comparisonKey('demandeurs emploi'));
+    expect(comparisonKey('l’ordinateur de la médiathèque')).toBe(comparisonKey('ordinateur médiathèque'));
+  });
+});
+
 describe('findClashes', () => {
   it('finds none among five different fiches', () => {
     expect(findClashes(FIVE_DISTINCT)).toEqual([]);
@@ -62,6 +82,26 @@ describe('findClashes', () => {
     expect(clashes.map(describeClash)).toEqual([
       'Les fiches 1 et 4 ont le même environnement technique (smartphone Android).',
       'Les fiches 1 et 4 ont le même public (seniors).',
+    ]);
+  });
+
+  it('never counts blank or punctuation-only environments or publics as a clash', () => {
+    const fiches = [fiche(1, '', 'seniors'), fiche(2, '  ', 'jeunes'), fiche(3, '—', '?!'), fiche(4, 'tablette', '...')];
+    expect(findClashes(fiches)).toEqual([]);
+  });
+
+  it('shows the clashing value as the first fiche wrote it, without surrounding spaces', () => {
+    const clashes = findClashes([fiche(1, '  Smartphone Android ', 'seniors'), fiche(2, 'android smartphones', 'jeunes')]);
+    expect(clashes.map(describeClash)).toEqual(['Les fiches 1 et 2 ont le même environnement technique (Smartphone Android).']);
+  });
+
+  it('lists clashes by fiche numbers, whatever the field that clashes', () => {
+    // Fiches 2 and 3 share an environment, fiches 1 and 2 a public, fiches 1 and 4 an environment.
+    const fiches = [fiche(1, 'ordinateur', 'seniors'), fiche(2, 'tablette', 'Séniors'), fiche(3, 'tablettes', 'jeunes'), fiche(4, 'Ordinateur', 'parents')];
+    expect(findClashes(fiches).map(describeClash)).toEqual([
+      'Les fiches 1 et 2 ont le même public (seniors).',
+      'Les fiches 1 et 4 ont le même environnement technique (ordinateur).',
+      'Les fiches 2 et 3 ont le même environnement technique (tablette).',
     ]);
   });
 
@@ -98,6 +138,14 @@ describe('progress: 6 items + one step per distinct fiche (11 steps)', () => {
     const fiches = [...FIVE_DISTINCT];
     fiches[4] = fiche(5, 'messagerie', 'seniors');
     expect(progressOf(state([...ITEM_KEYS], fiches))).toMatchObject({ complete: false, distinctFiches: 4 });
+  });
+});
+
+describe('progressBar', () => {
+  it('rounds down, so that only a finished file shows a full bar, and shows a full bar on an empty scale', () => {
+    expect(progressBar({ done: 2, total: 11 })).toBe('▱▱▱▱▱ 2/11');
+    expect(progressBar({ done: 3, total: 11 })).toBe('▰▱▱▱▱ 3/11');
+    expect(progressBar({ done: 0, total: 0 })).toBe('▰▰▰▰▰ 0/0');
   });
 });
 
@@ -139,6 +187,78 @@ describe('validateFiche', () => {
   });
 });
 
+describe('validateFiche: limits of 100 characters, counted after trimming', () => {
+  const ok = { title: 'Atelier', environment: 'Android', audience: 'seniors' };
+
+  it('accepts 100 characters and refuses 101 in each field, in French', () => {
+    expect(validateFiche({ ...ok, title: 'x'.repeat(100), environment: 'e'.repeat(100), audience: 'p'.repeat(100) })).toEqual({});
+    expect(validateFiche({ ...ok, title: 'x'.repeat(101) })).toEqual({ title: 'Le titre est trop long (101 caractères) : 100 caractères au maximum.' });
+    expect(validateFiche({ ...ok, environment: 'e'.repeat(101) })).toEqual({ environment: 'L’environnement technique est trop long : 100 caractères au maximum.' });
+    expect(validateFiche({ ...ok, audience: 'p'.repeat(101) })).toEqual({ audience: 'Le public est trop long : 100 caractères au maximum.' });
+  });
+
+  it('does not count the spaces around a value', () => {
+    const padded = (text: string) => `   ${text}   `;
+    expect(validateFiche({ title: padded('x'.repeat(100)), environment: padded('e'.repeat(100)), audience: padded('p'.repeat(100)) })).toEqual({});
+  });
+});
+
+describe('cleanDraft', () => {
+  it('trims and collapses white space in every field and keeps the format', () => {
+    expect(cleanDraft({ title: '  Atelier\n  smartphone ', environment: ' smartphone\t Android ', audience: ' les   seniors ', format: 'collectif' })).toEqual({
+      title: 'Atelier smartphone',
+      environment: 'smartphone Android',
+      audience: 'les seniors',
+      format: 'collectif',
+    });
+  });
+});
+
+describe('the checklist items', () => {
+  it('gives each item its own key, a label and a one-line hint', () => {
+    for (const key of ITEM_KEYS) {
+      expect(ITEMS[key].key).toBe(key);
+      expect(ITEMS[key].label.length).toBeGreaterThan(10);
+      expect(ITEMS[key].hint.length).toBeGreaterThan(30);
+    }
+    expect(FICHES_LABEL).toMatch(/^Cinq fiches actions/);
+  });
+
+  it('says where a rule comes from when it is not from the CnFS documents, or may be outdated', () => {
+    expect(ITEMS.identite.source).toMatch(/titre professionnel/);
+    expect(ITEMS.pix.dated).toMatch(/a pu changer/);
+  });
+
+  it('tells item keys from anything else', () => {
+    for (const key of ITEM_KEYS) expect(isItemKey(key)).toBe(true);
+    expect(isItemKey('fiches')).toBe(false);
+    expect(isItemKey(1)).toBe(false);
+    expect(isItemKey(undefined)).toBe(false);
+    expect(isItemKey(['dp'])).toBe(false);
+  });
+});
+
+describe('parseFormat: individual or group session', () => {
+  it.each(['individuel', 'Individuelle', 'individuels', 'individuelles', 'indiv', 'seul', 'seule', 'solo', 'INDIVIDUEL.'])('%s → individuel', (text) => {
+    expect(parseFormat(text)).toBe('individuel');
+  });
+
+  it.each(['groupe', 'en groupe', 'En   groupe', 'collectif', 'collective', 'collectifs', 'collectives', 'atelier collectif', 'atelier-collectif', 'atelier - collectif', 'Collectif !'])(
+    '%s → collectif',
+    (text) => {
+      expect(parseFormat(text)).toBe('collectif');
+    },
+  );
+
+  it.each(['', 'hybride', 'engroupe', 'individuel collectif', 'groupe de 3'])('%j is not a format', (text) => {
+    expect(parseFormat(text)).toBeUndefined();
+  });
+
+  it('names the formats in French', () => {
+    expect(FORMAT_LABELS).toEqual({ individuel: 'individuelle', collectif: 'collective (groupe)' });
+  });
+});
+
 describe('parseItemKey: aliases', () => {
   it.each([
     ['dp', 'dp'],
@@ -151,6 +271,22 @@ describe('parseItemKey: aliases', () => {
     ['identité', 'identite'],
     ["pièce d'identité", 'identite'],
     ['pix', 'pix'],
+    ['dossier', 'dp'],
+    ['dossier pro', 'dp'],
+    ['Dossier - pro', 'dp'],
+    ['dp.', 'dp'],
+    ['évaluation', 'evaluations'],
+    ['eval', 'evaluations'],
+    ['evals', 'evaluations'],
+    ['ECFs', 'evaluations'],
+    ['résultats', 'evaluations'],
+    ['convocation', 'convocation'],
+    ['patron', 'employeur'],
+    ['structure', 'employeur'],
+    ['identite', 'identite'],
+    ['pièce didentité', 'identite'],
+    ['passeport', 'identite'],
+    ['profil Pix', 'pix'],
   ])('%s → %s', (text, key) => {
     expect(parseItemKey(text)).toBe(key);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIONS, ticketCard } from '../../../src/features/escalation/cards.js';
-import { allowed, TICKET_COMMANDS, transition, type TicketCommand, type TicketState } from '../../../src/features/escalation/state-machine.js';
+import { allowed, STATE_LABELS, TICKET_COMMANDS, transition, type TicketCommand, type TicketState } from '../../../src/features/escalation/state-machine.js';
 import type { Ticket } from '../../../src/features/escalation/store.js';
 
 const from = (state: TicketState, claimedBy: string | null = null) => ({ state, claimedBy });
@@ -42,6 +42,21 @@ describe('ticket state machine', () => {
     ['close', 'Ce ticket est déjà clos.'],
   ])('refuses %s on a closed ticket', (command, reason) => {
     expect(transition(from('closed', 'bob'), command)).toEqual({ ok: false, reason });
+  });
+
+  it('tells why a command does not apply, in French, for every refusal', () => {
+    expect(transition(from('claimed'), 'claim')).toEqual({ ok: false, reason: 'Ce ticket est déjà pris en charge.' });
+    expect(transition(from('answered', 'bob'), 'claim')).toEqual({ ok: false, reason: 'Ce ticket a déjà reçu une réponse.' });
+    expect(transition(from('answered', 'bob'), 'redirect')).toEqual({
+      ok: false,
+      reason: 'Ce ticket a déjà reçu une réponse : clôturez-le plutôt que de le rediriger.',
+    });
+    expect(transition(from('open'), 'reopen')).toEqual({ ok: false, reason: 'Votre question est déjà en cours de traitement.' });
+    expect(transition(from('claimed', 'bob'), 'reopen')).toEqual({ ok: false, reason: 'Votre question est déjà en cours de traitement.' });
+  });
+
+  it('names each state in French (the admin table shows these labels)', () => {
+    expect(STATE_LABELS).toEqual({ open: 'en attente', claimed: 'pris en charge', answered: 'répondu', closed: 'clos' });
   });
 
   it('says which commands each state allows, from transition alone', () => {

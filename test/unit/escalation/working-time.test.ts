@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/config.js';
-import { addWorkingTime, describeWorkingDuration, isDayOff, parseWorkingDuration } from '../../../src/features/escalation/working-time.js';
+import { addWorkingTime, describeWorkingDuration, isDayOff, MAX_WORKING_DAYS, parseWorkingDuration } from '../../../src/features/escalation/working-time.js';
 
 const PARIS = 'Europe/Paris';
 const add = (start: string, minutes: number) => addWorkingTime(new Date(start), minutes, PARIS).toISOString();
@@ -48,6 +48,21 @@ describe('working time (09:00–17:00 Monday–Friday, Paris, public holidays of
     expect(() => addWorkingTime(new Date(), -1, PARIS)).toThrow(RangeError);
   });
 
+  it('ends a duration that exactly fills the rest of the working day at 17:00, not at 09:00 the next day', () => {
+    // Monday 10:00 in Paris + 7 h → Monday 17:00 (16:00 UTC); one more minute → Tuesday 09:01.
+    expect(add('2026-11-23T09:00:00Z', 420)).toBe('2026-11-23T16:00:00.000Z');
+    expect(add('2026-11-23T09:00:00Z', 421)).toBe('2026-11-24T08:01:00.000Z');
+    // A whole working day asked for at 09:00 ends at 17:00 the same day.
+    expect(add('2026-11-23T08:00:00Z', 480)).toBe('2026-11-23T16:00:00.000Z');
+  });
+
+  it('refuses an invalid duration, naming it, and one beyond its ten-year horizon', () => {
+    expect(() => addWorkingTime(new Date(), -1, PARIS)).toThrow('invalid working duration: -1');
+    expect(() => addWorkingTime(new Date(), Number.NaN, PARIS)).toThrow('invalid working duration: NaN');
+    expect(() => addWorkingTime(new Date(), Number.POSITIVE_INFINITY, PARIS)).toThrow(RangeError);
+    expect(() => addWorkingTime(new Date('2026-11-23T09:00:00Z'), 3000 * 480, PARIS)).toThrow('working duration too long');
+  });
+
   it('knows days off', () => {
     expect(isDayOff(new Date('2026-12-25T10:00:00Z'), PARIS)).toBe(true);
     expect(isDayOff(new Date('2026-11-29T10:00:00Z'), PARIS)).toBe(true);
@@ -67,7 +82,7 @@ describe('working durations', () => {
     expect(parseWorkingDuration(text)).toBe(minutes);
   });
 
-  it.each(['', 'demain', '0h', '4', 'h4', '-1d'])('rejects %j', (text) => {
+  it.each(['', 'demain', '0h', '4', 'h4', '-1d', '4hxyz', '4h xyz', 'xyz4h', '1d4', '4 heures'])('rejects %j', (text) => {
     expect(parseWorkingDuration(text)).toBeUndefined();
   });
 
@@ -75,6 +90,21 @@ describe('working durations', () => {
     expect(describeWorkingDuration(480)).toBe('1 jour ouvré');
     expect(describeWorkingDuration(960)).toBe('2 jours ouvrés');
     expect(describeWorkingDuration(90)).toBe('1 h 30 ouvrées');
+    expect(describeWorkingDuration(45)).toBe('45 min ouvrées');
+    expect(describeWorkingDuration(120)).toBe('2 h ouvrées');
+    expect(describeWorkingDuration(65)).toBe('1 h 05 ouvrées');
+    expect(describeWorkingDuration(600)).toBe('10 h ouvrées');
+  });
+
+  it('refuses a duration longer than a year of working days, which no ticket could be scheduled with', () => {
+    expect(MAX_WORKING_DAYS).toBe(250);
+    expect(parseWorkingDuration('250d')).toBe(250 * 480);
+    expect(parseWorkingDuration('251d')).toBeUndefined();
+    expect(parseWorkingDuration('250d1m')).toBeUndefined();
+    expect(parseWorkingDuration('2000h')).toBe(2000 * 60);
+    expect(parseWorkingDuration('99999999999999999999999d')).toBeUndefined();
+    // The fallback comes after twice the reminder delay: both can always be scheduled.
+    expect(() => addWorkingTime(new Date('2026-11-23T09:00:00Z'), 2 * 250 * 480, PARIS)).not.toThrow();
   });
 
   it('configures ESCALATION_REMIND_AFTER (default one working day) and rejects nonsense', () => {
@@ -82,5 +112,7 @@ describe('working durations', () => {
     expect(loadConfig({ ESCALATION_REMIND_AFTER: '4h' }).escalation.remindAfterMinutes).toBe(240);
     expect(() => loadConfig({ ESCALATION_REMIND_AFTER: 'bientôt' })).toThrow(ConfigError);
     expect(() => loadConfig({ ESCALATION_REMIND_AFTER: 'bientôt' })).toThrow(/ESCALATION_REMIND_AFTER/);
+    // Accepted before: every `/referent` ticket then failed to be scheduled (« working duration too long »).
+    expect(() => loadConfig({ ESCALATION_REMIND_AFTER: '3000d' })).toThrow(/ESCALATION_REMIND_AFTER.*au plus 250 jours ouvrés/);
   });
 });
