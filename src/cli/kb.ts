@@ -10,6 +10,7 @@ import {
   parseEvalFile,
 } from '../features/faq/evaluation.js';
 import { readKnowledge } from '../features/faq/knowledge-base.js';
+import { lintKnowledge } from '../features/faq/knowledge-lint.js';
 import { checkDirectory, type NameResolver } from '../features/escalation/directory-check.js';
 import { createSilentLogger } from '../logger.js';
 import { createMattermostClient } from '../mattermost/client.js';
@@ -60,6 +61,7 @@ async function runCheck(config: Readonly<Config>, io: CliIo): Promise<number> {
   if (problems.length === 0 && base.entries.length > 0) {
     lines.push(...formatSelfRetrievalProblems(checkSelfRetrieval(createFaqEngine(base, config.faq))));
   }
+  if (base.entries.length > 0) lines.push(...lintKnowledge(config.knowledgeDir, base));
   for (const check of KB_CHECKS) lines.push(...(await check(config)));
   for (const line of lines) io.stdout.write(`${line}\n`);
   if (lines.length > 0) {
