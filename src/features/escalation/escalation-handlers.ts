@@ -7,7 +7,7 @@ import { foldText } from '../../core/text.js';
 import type { FaqPort } from '../ports.js';
 import { registerEscalationAdmin } from './admin.js';
 import { ACTIONS, DIALOGS, relayMessage } from './cards.js';
-import { cohortById, findCohort, findTrainingBody, trainingBodyById, type Directory } from './directory.js';
+import { cohortById, EXAMPLE_DIRECTORY_NOTICE, findCohort, findTrainingBody, trainingBodyById, type Directory } from './directory.js';
 import { createDirectorySource, type DirectorySource } from './directory-source.js';
 import { createOutbox, type Outbox } from './outbox.js';
 import { ASK_FORMATEUR_TEXT, describeReceiver, guessTopic, routeQuestion, targetFor, type Profile, type ReceiverKind } from './routing.js';
@@ -57,9 +57,11 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
   const initial = directory.reload();
   if (!initial.ok) log.warn({ problems: initial.problems }, 'escalation directory unavailable');
   deps.addReloadable('directory', directory.reload);
-  deps.addReadinessCheck('directory', () =>
-    directory.current() ? { ok: true } : { ok: false, detail: `annuaire absent ou invalide : ${config.directoryFile}` },
-  );
+  deps.addReadinessCheck('directory', () => {
+    const current = directory.current();
+    if (!current) return { ok: false, detail: `annuaire absent ou invalide : ${config.directoryFile}` };
+    return current.example ? { ok: true, detail: `${EXAMPLE_DIRECTORY_NOTICE} (${config.directoryFile})` } : { ok: true };
+  });
 
   const outbox = createOutbox({
     db: deps.db,
