@@ -10,7 +10,7 @@ import { ACTIONS, DIALOGS, relayMessage } from './cards.js';
 import { cohortById, EXAMPLE_DIRECTORY_NOTICE, findCohort, findTrainingBody, trainingBodyById, type Directory } from './directory.js';
 import { createDirectorySource, type DirectorySource } from './directory-source.js';
 import { createOutbox, type Outbox } from './outbox.js';
-import { ASK_FORMATEUR_TEXT, describeReceiver, guessTopic, routeQuestion, targetFor, type Profile, type ReceiverKind } from './routing.js';
+import { ASK_FORMATEUR_TEXT, avoidedReceiver, describeReceiver, guessTopic, routeQuestion, targetFor, type Profile, type ReceiverKind } from './routing.js';
 import { createEscalationStore, isAskerErased, type EscalationRequest, type EscalationStore, type Ticket } from './store.js';
 import { createTicketService, requireTransition, type TicketService } from './tickets.js';
 
@@ -161,10 +161,22 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
 
   // ---------------------------------------------------------------- asking
 
+  /**
+   * What the knowledge entry matching a request is about (the entry of the logged question, or the one the FAQ would
+   * answer the typed text with): a difficulty with the training body must not be sent back to it.
+   */
+  function aboutOf(request: EscalationRequest): string | undefined {
+    if (!faq?.entryAbout) return undefined;
+    const logged = request.questionId ? faq.getQuestion(request.questionId) : undefined;
+    const entryId = logged ? (logged.entryId ?? logged.candidates[0]?.entryId) : faq.classify?.(request.question);
+    return entryId ? faq.entryAbout(entryId) : undefined;
+  }
+
   function confirmation(request: EscalationRequest, user: UserRef, preferred?: ReceiverKind): MessageReply {
     const dir = needDirectory();
     const profile = store.getProfile(user.id);
-    const decision = routeQuestion({ topic: request.topic, route: request.route, profile, directory: dir, preferred });
+    const about = aboutOf(request);
+    const decision = routeQuestion({ topic: request.topic, route: request.route, profile, directory: dir, preferred, about });
     const cancel: Button = { label: 'Annuler', action: ACTIONS.cancel, payload: { r: request.id } };
     if (decision.kind === 'needs-profile') {
       return message(decision.reason, {
@@ -180,7 +192,7 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
       return message(decision.reason, { buttons });
     }
     const otherKind: ReceiverKind = decision.receiverKind === 'organisme' ? 'referent' : 'organisme';
-    const other = profile ? targetFor(otherKind, profile, dir) : undefined;
+    const other = profile && avoidedReceiver(about) !== otherKind ? targetFor(otherKind, profile, dir) : undefined;
     const buttons: Button[] = [
       { label: 'Transmettre', action: ACTIONS.confirm, payload: { r: request.id, k: decision.receiverKind }, style: 'primary' },
     ];
@@ -254,7 +266,7 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
     const dir = needDirectory();
     const kind: ReceiverKind = input.payload.k === 'organisme' ? 'organisme' : 'referent';
     const profile = store.getProfile(input.user.id);
-    const decision = routeQuestion({ topic: request.topic, route: request.route, profile, directory: dir, preferred: kind });
+    const decision = routeQuestion({ topic: request.topic, route: request.route, profile, directory: dir, preferred: kind, about: aboutOf(request) });
     if (decision.kind !== 'route') return confirmation(request, input.user, kind);
     const ticket = tickets.create(request, { id: input.user.id, username: foldText(input.user.username) }, profile, decision, ctx.now);
     return message(

@@ -27,6 +27,15 @@ describe('FaqPort', () => {
     expect(port.entryInfo('nope')).toBeUndefined();
   });
 
+  it('tells what an entry is about, and which entry would answer a typed question, without logging it', () => {
+    const { port } = setUp();
+    expect(port.entryAbout?.('jury-ccp1')).toBe('preparation');
+    expect(port.entryAbout?.('nope')).toBeUndefined();
+    expect(port.classify?.('qui me convoque au ccp1 ?')).toBe('convocation-examens');
+    expect(port.classify?.('recette de la tarte tatin')).toBeUndefined();
+    expect(port.unansweredQuestions(10)).toEqual([]);
+  });
+
   it('takes the entry picked after a clarification as the entry of the question: feedback and escalation follow it', async () => {
     const { port, router } = setUp();
     const reply = await router.dispatch(aMessage('jury'));
