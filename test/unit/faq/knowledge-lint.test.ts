@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadKnowledge } from '../../../src/features/faq/knowledge-base.js';
 import {
   datesIn,
@@ -12,20 +11,17 @@ import {
   visibleLength,
   visibleText,
 } from '../../../src/features/faq/knowledge-lint.js';
+import { makeTestTempDir } from '../../support/temp-dir.js';
 
 const mini = path.resolve(import.meta.dirname, '../../fixtures/knowledge-mini');
 const shipped = path.resolve(import.meta.dirname, '../../../knowledge');
 
-const temps: string[] = [];
+/** A copy of the mini fixture to spoil, removed after the test. */
 function copyOfMini(): string {
-  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'certif-lint-'));
+  const copy = makeTestTempDir('certif-lint-');
   fs.cpSync(mini, copy, { recursive: true });
-  temps.push(copy);
   return copy;
 }
-afterEach(() => {
-  for (const dir of temps.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
 
 /** Edits one file of the copy (front matter or answer) with a replacement function. */
 function edit(dir: string, file: string, change: (text: string) => string): void {
