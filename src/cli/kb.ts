@@ -13,6 +13,7 @@ import {
   parseEvalFile,
 } from '../features/faq/evaluation.js';
 import { readKnowledge, type KnowledgeBase } from '../features/faq/knowledge-base.js';
+import { lintKnowledge } from '../features/faq/knowledge-lint.js';
 import { checkDirectory, type NameResolver } from '../features/escalation/directory-check.js';
 import { createSilentLogger } from '../logger.js';
 import { createMattermostClient } from '../mattermost/client.js';
@@ -146,6 +147,7 @@ async function runCheck(config: Readonly<Config>, io: CliIo): Promise<number> {
     const engine = createFaqEngine(base, { calibration, acceptedRisk: config.faq.acceptedRisk });
     lines.push(...formatSelfRetrievalProblems(checkSelfRetrieval(engine)));
   }
+  if (base.entries.length > 0) lines.push(...lintKnowledge(config.knowledgeDir, base));
   for (const check of KB_CHECKS) lines.push(...(await check(config)));
   for (const line of lines) io.stdout.write(`${line}\n`);
   if (lines.length > 0) {

@@ -58,6 +58,13 @@ export interface FeedbackRate {
 export interface FaqPort {
   getQuestion(id: number): LoggedQuestion | undefined;
   entryInfo(entryId: string): KnowledgeEntryInfo | undefined;
+  /**
+   * What an entry is about (its `about`: technique, difficulte-organisme…, see knowledge-schema.ts), so that a hand-off
+   * does not send a difficulty with a party back to that party.
+   */
+  entryAbout?(entryId: string): string | undefined;
+  /** The entry the FAQ would answer a text with, if any (no logging: for routing a typed `/referent` question). */
+  classify?(text: string): string | undefined;
   /** Most frequent first (for `/certif-admin`). */
   unansweredQuestions(limit: number): readonly UnansweredQuestion[];
   /** Per entry, most « Pas utile » first (for `/certif-admin`). */

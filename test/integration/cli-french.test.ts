@@ -24,7 +24,7 @@ describe('CLI French', () => {
   it('kb check: « 1 problème » in the singular, on a one-entry base that cannot be calibrated', async () => {
     const knowledge = path.join(dir, 'knowledge');
     mkdirSync(path.join(knowledge, 'entries'), { recursive: true });
-    for (const file of ['glossary.yaml', 'sources.yaml']) cpSync(path.join(fixtures, 'knowledge-mini', file), path.join(knowledge, file));
+    for (const file of ['glossary.yaml', 'sources.yaml', 'disputes.yaml']) cpSync(path.join(fixtures, 'knowledge-mini', file), path.join(knowledge, file));
     cpSync(path.join(fixtures, 'knowledge-mini', 'entries', 'convocation-examens.md'), path.join(knowledge, 'entries', 'convocation-examens.md'));
     const t = captureCli({ DATA_DIR: path.join(dir, 'data'), KNOWLEDGE_DIR: knowledge, DIRECTORY_FILE: directoryFile });
     expect(await runKb(['check'], t.io), t.out() + t.err()).toBe(1);

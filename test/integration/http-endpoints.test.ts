@@ -34,6 +34,16 @@ describe('probes and local mode', () => {
     });
   });
 
+  it('says in /readyz and in the start-up log that the shipped example directory is in use', async () => {
+    world = await startWorld();
+    await waitUntilListening(world);
+    const body = (await (await fetch(`${world.bot.url}/readyz`)).json()) as { checks: { directory: { ok: boolean; detail?: string } } };
+    expect(body.checks.directory.ok).toBe(true);
+    expect(body.checks.directory.detail).toContain("annuaire d'EXEMPLE");
+    expect(body.checks.directory.detail).toContain('directory.yaml');
+    expect(world.logs.some((line) => line.level === 40 && String(line.msg).includes('EXAMPLE directory is in use'))).toBe(true);
+  });
+
   it('is not ready (503, with the reason) when Mattermost does not answer', async () => {
     world = await startWorld();
     await waitUntilListening(world);

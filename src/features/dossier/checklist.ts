@@ -62,7 +62,7 @@ export const ITEMS: Readonly<Record<ItemKey, ItemInfo>> = {
     hint: 'Une compétence devient certifiable dès que vous atteignez le niveau 1 sur votre profil Pix.',
     // Seed 002 describes the profile-based Pix test; Pix reformed its test in 2024 and no source says when that
     // applies to CnFS sessions (domain facts G3/G5), hence « a pu changer ».
-    dated: 'fiche du dispositif 2021-2023 ; le test Pix a pu changer depuis, vérifiez avec votre organisme de formation',
+    dated: 'note d’information de l’ANCT, 2021-2023 ; le test Pix a pu changer depuis, vérifiez avec votre organisme de formation',
   },
 };
 

@@ -2,7 +2,7 @@ import { existsSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { BackgroundJob, ReloadResult } from '../../app.js';
 import type { Logger } from '../../logger.js';
-import { readDirectoryFile, type Directory } from './directory.js';
+import { EXAMPLE_DIRECTORY_NOTICE, readDirectoryFile, type Directory } from './directory.js';
 
 /**
  * The directory in use, re-read on demand (`/certif-admin recharger`, SIGHUP) and when its file changes. A file
@@ -17,7 +17,8 @@ export interface DirectorySource {
 export function summarizeDirectory(directory: Directory): string {
   const bodies = directory.trainingBodies.length;
   const cohorts = directory.cohorts.length;
-  return `${bodies} organisme${bodies > 1 ? 's' : ''} de formation, ${cohorts} cohorte${cohorts > 1 ? 's' : ''}`;
+  const summary = `${bodies} organisme${bodies > 1 ? 's' : ''} de formation, ${cohorts} cohorte${cohorts > 1 ? 's' : ''}`;
+  return directory.example ? `${summary} — ${EXAMPLE_DIRECTORY_NOTICE}` : summary;
 }
 
 export function createDirectorySource(file: string, log: Logger): DirectorySource {
@@ -35,6 +36,9 @@ export function createDirectorySource(file: string, log: Logger): DirectorySourc
       };
     }
     directory = result.directory;
+    if (directory.example) {
+      log.warn({ file }, 'the EXAMPLE directory is in use (fictional training bodies, cohorts and referents): replace it before going live');
+    }
     return { ok: true, summary: summarizeDirectory(directory), problems: [] };
   };
 

@@ -29,6 +29,8 @@ export const receiverSchema = z.union([
 
 export const directorySchema = z
   .object({
+    /** The shipped file is a fictional example: marked so that /readyz and the logs say it is in use. */
+    example: z.boolean().optional(),
     trainingBodies: z
       .array(
         z
@@ -61,6 +63,10 @@ export type Receiver = z.infer<typeof receiverSchema>;
 export type Directory = z.infer<typeof directorySchema>;
 export type TrainingBody = Directory['trainingBodies'][number];
 export type Cohort = Directory['cohorts'][number];
+
+/** Said wherever the directory in use is the fictional example (readiness, logs, reload summaries). */
+export const EXAMPLE_DIRECTORY_NOTICE =
+  "annuaire d'EXEMPLE (organismes, cohortes et référents fictifs) : remplacez-le par le vôtre avant la mise en service";
 
 export type DirectoryResult = { ok: true; directory: Directory } | { ok: false; problems: string[] };
 

@@ -7,10 +7,10 @@ import { foldText } from '../../core/text.js';
 import type { FaqPort } from '../ports.js';
 import { registerEscalationAdmin } from './admin.js';
 import { ACTIONS, DIALOGS, relayMessage } from './cards.js';
-import { cohortById, findCohort, findTrainingBody, trainingBodyById, type Directory } from './directory.js';
+import { cohortById, EXAMPLE_DIRECTORY_NOTICE, findCohort, findTrainingBody, trainingBodyById, type Directory } from './directory.js';
 import { createDirectorySource, type DirectorySource } from './directory-source.js';
 import { createOutbox, type Outbox } from './outbox.js';
-import { ASK_FORMATEUR_TEXT, describeReceiver, guessTopic, routeQuestion, targetFor, type Profile, type ReceiverKind } from './routing.js';
+import { ASK_FORMATEUR_TEXT, avoidedReceiver, describeReceiver, guessTopic, routeQuestion, targetFor, type Profile, type ReceiverKind } from './routing.js';
 import { createEscalationStore, isAskerErased, type EscalationRequest, type EscalationStore, type Ticket } from './store.js';
 import { createTicketService, requireTransition, type TicketService } from './tickets.js';
 
@@ -57,9 +57,11 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
   const initial = directory.reload();
   if (!initial.ok) log.warn({ problems: initial.problems }, 'escalation directory unavailable');
   deps.addReloadable('directory', directory.reload);
-  deps.addReadinessCheck('directory', () =>
-    directory.current() ? { ok: true } : { ok: false, detail: `annuaire absent ou invalide : ${config.directoryFile}` },
-  );
+  deps.addReadinessCheck('directory', () => {
+    const current = directory.current();
+    if (!current) return { ok: false, detail: `annuaire absent ou invalide : ${config.directoryFile}` };
+    return current.example ? { ok: true, detail: `${EXAMPLE_DIRECTORY_NOTICE} (${config.directoryFile})` } : { ok: true };
+  });
 
   const outbox = createOutbox({
     db: deps.db,
@@ -159,10 +161,22 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
 
   // ---------------------------------------------------------------- asking
 
+  /**
+   * What the knowledge entry matching a request is about (the entry of the logged question, or the one the FAQ would
+   * answer the typed text with): a difficulty with the training body must not be sent back to it.
+   */
+  function aboutOf(request: EscalationRequest): string | undefined {
+    if (!faq?.entryAbout) return undefined;
+    const logged = request.questionId ? faq.getQuestion(request.questionId) : undefined;
+    const entryId = logged ? (logged.entryId ?? logged.candidates[0]?.entryId) : faq.classify?.(request.question);
+    return entryId ? faq.entryAbout(entryId) : undefined;
+  }
+
   function confirmation(request: EscalationRequest, user: UserRef, preferred?: ReceiverKind): MessageReply {
     const dir = needDirectory();
     const profile = store.getProfile(user.id);
-    const decision = routeQuestion({ topic: request.topic, route: request.route, profile, directory: dir, preferred });
+    const about = aboutOf(request);
+    const decision = routeQuestion({ topic: request.topic, route: request.route, profile, directory: dir, preferred, about });
     const cancel: Button = { label: 'Annuler', action: ACTIONS.cancel, payload: { r: request.id } };
     if (decision.kind === 'needs-profile') {
       return message(decision.reason, {
@@ -178,7 +192,7 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
       return message(decision.reason, { buttons });
     }
     const otherKind: ReceiverKind = decision.receiverKind === 'organisme' ? 'referent' : 'organisme';
-    const other = profile ? targetFor(otherKind, profile, dir) : undefined;
+    const other = profile && avoidedReceiver(about) !== otherKind ? targetFor(otherKind, profile, dir) : undefined;
     const buttons: Button[] = [
       { label: 'Transmettre', action: ACTIONS.confirm, payload: { r: request.id, k: decision.receiverKind }, style: 'primary' },
     ];
@@ -252,7 +266,7 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
     const dir = needDirectory();
     const kind: ReceiverKind = input.payload.k === 'organisme' ? 'organisme' : 'referent';
     const profile = store.getProfile(input.user.id);
-    const decision = routeQuestion({ topic: request.topic, route: request.route, profile, directory: dir, preferred: kind });
+    const decision = routeQuestion({ topic: request.topic, route: request.route, profile, directory: dir, preferred: kind, about: aboutOf(request) });
     if (decision.kind !== 'route') return confirmation(request, input.user, kind);
     const ticket = tickets.create(request, { id: input.user.id, username: foldText(input.user.username) }, profile, decision, ctx.now);
     return message(

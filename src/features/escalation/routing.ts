@@ -112,6 +112,23 @@ export function targetFor(kind: ReceiverKind, profile: Profile, directory: Direc
   return { receiverKind: 'referent', receiver: { user: referent }, label: `votre référent de cohorte « ${cohort.name} » (@${referent})` };
 }
 
+/**
+ * Entries about a difficulty with a party (their `about`, knowledge-schema.ts): seed 000 sends any difficulty other than
+ * technical or exam-organisation questions to the cohort referent, so a difficulty with the training body (it does not
+ * answer…) never goes to, nor offers, the training body itself.
+ */
+const AVOIDED_BY_ABOUT: Readonly<Record<string, ReceiverKind>> = { 'difficulte-organisme': 'organisme' };
+
+/** The receiver a question must not go to, given what the entry it matches is about. */
+export function avoidedReceiver(about: string | null | undefined): ReceiverKind | undefined {
+  return about ? AVOIDED_BY_ABOUT[about] : undefined;
+}
+
+const AVOIDED_REASON: Readonly<Record<ReceiverKind, string>> = {
+  organisme: "Votre difficulté concerne votre organisme de formation : c'est votre référent de cohorte qui peut vous aider.",
+  referent: "Votre difficulté concerne votre référent de cohorte : c'est votre organisme de formation qui peut vous aider.",
+};
+
 export const ASK_FORMATEUR_TEXT =
   "Je ne connais pas votre référent de cohorte. Comme le prévoit le programme, demandez à votre formateur de vous " +
   "l'indiquer, puis déclarez votre cohorte avec `/certif profil`.";
@@ -124,13 +141,18 @@ export function routeQuestion(input: {
   directory: Directory;
   /** Forces the kind (she chose the other receiver in the confirmation). */
   preferred?: ReceiverKind;
+  /** What the matching knowledge entry is about: a difficulty with a party never goes to that party. */
+  about?: string | null;
 }): RoutingDecision {
   const { profile, directory } = input;
-  const kind = input.preferred ?? receiverKindFor(input.topic, input.route);
-  const about = input.topic ? TOPIC_LABELS[input.topic] : undefined;
-  const subject = about ? `Votre question porte sur ${about} : ` : '';
-  const why =
-    kind === 'organisme'
+  const avoided = avoidedReceiver(input.about);
+  const wanted = input.preferred ?? receiverKindFor(input.topic, input.route);
+  const kind: ReceiverKind = avoided === wanted ? (wanted === 'organisme' ? 'referent' : 'organisme') : wanted;
+  const topicLabel = input.topic ? TOPIC_LABELS[input.topic] : undefined;
+  const subject = topicLabel ? `Votre question porte sur ${topicLabel} : ` : '';
+  const why = avoided
+    ? AVOIDED_REASON[avoided]
+    : kind === 'organisme'
       ? `${subject}c'est votre organisme de formation qui répond aux questions techniques et à l'organisation de la session d'examen.`
       : `${subject}pour ce type de difficulté, c'est votre référent de cohorte qui peut vous aider.`;
   if (!profile || !trainingBodyById(directory, profile.trainingBodyId)) {
@@ -143,5 +165,6 @@ export function routeQuestion(input: {
   }
   const target = targetFor(kind, profile, directory);
   if (target) return { kind: 'route', reason: why, ...target };
-  return { kind: 'ask-formateur', reason: `${why}\n\n${ASK_FORMATEUR_TEXT}`, alternative: targetFor('organisme', profile, directory) };
+  const alternative = avoided === 'organisme' ? undefined : targetFor('organisme', profile, directory);
+  return { kind: 'ask-formateur', reason: `${why}\n\n${ASK_FORMATEUR_TEXT}`, ...(alternative ? { alternative } : {}) };
 }

@@ -162,6 +162,11 @@ export function registerFaq(deps: FeatureDeps): FaqPort {
       const entry = engine.base.byId.get(entryId);
       return entry ? { id: entry.id, title: entry.title, topic: entry.topic, route: entry.route } : undefined;
     },
+    entryAbout: (entryId) => engine.base.byId.get(entryId)?.about,
+    classify(text) {
+      const understanding = engine.understand(text);
+      return understanding.outcome === 'answered' ? understanding.entry.id : undefined;
+    },
   };
 }
 

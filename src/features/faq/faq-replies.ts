@@ -2,7 +2,7 @@ import type { CommandInfo } from '../../core/router.js';
 import { message, type Button, type MessageReply } from '../../core/reply.js';
 import { ESCALATE_ACTION, type FaqCandidate } from '../ports.js';
 import type { Understanding } from './faq-engine.js';
-import { ROUTE_LABELS, describeSources, type KnowledgeBase, type KnowledgeEntry } from './knowledge-base.js';
+import { ROUTE_LABELS, describeSources, formatShortDate, type KnowledgeBase, type KnowledgeEntry } from './knowledge-base.js';
 import { HELP_HINT } from './input-check.js';
 
 /** Reply builders: pure functions from a decision to the message the user sees. */
@@ -11,11 +11,20 @@ export const FEEDBACK_ACTION = 'faq.feedback';
 export const SHARE_ACTION = 'faq.share';
 export const PICK_ACTION = 'faq.pick';
 
-/** The answer text, as shown privately and as shared in the channel. */
+/**
+ * The answer text, as shown privately and as shared in the channel: title, answer, caveat, then one citation line
+ * (short titles with their dates, and the date the entry was last reviewed) and whom to ask beyond the answer — the
+ * formateur named for those who do not know their cohort referent (seed 000).
+ */
 export function answerText(entry: KnowledgeEntry, base: KnowledgeBase): string {
   const parts = [`**${entry.title}**`, entry.body];
   if (entry.caveat) parts.push(`⚠️ ${entry.caveat}`);
-  parts.push(`_Source : ${describeSources(entry, base.seeds)}_\nPour aller plus loin : ${ROUTE_LABELS[entry.route]}.`);
+  const sourceWord = entry.sources.length > 1 ? 'Sources' : 'Source';
+  const unknownReferent = entry.route === 'referent-cohorte' ? " (si vous ne savez pas qui c'est, demandez à votre formateur)" : '';
+  parts.push(
+    `_${sourceWord} : ${describeSources(entry, base)} — relu le ${formatShortDate(entry.reviewed)}_\n` +
+      `Pour aller plus loin : ${ROUTE_LABELS[entry.route]}${unknownReferent}.`,
+  );
   return parts.join('\n\n');
 }
 

@@ -13,8 +13,10 @@ import {
   outOfScopeFileSchema,
   smallTalkFileSchema,
   sourcesFileSchema,
+  type About,
   type EntryFrontMatter,
   type Route,
+  type SourceInfo,
   type Topic,
 } from './knowledge-schema.js';
 
@@ -23,11 +25,8 @@ import {
  * fixes the whole base in one pass; a base with problems is never used.
  */
 
-export interface SeedSource {
-  title: string;
-  publisher: string;
-  url?: string;
-}
+/** A document entries cite (sources.yaml): a seed or a public source. */
+export type SeedSource = SourceInfo;
 
 export interface KnowledgeEntry {
   id: string;
@@ -35,6 +34,8 @@ export interface KnowledgeEntry {
   questions: readonly string[];
   topic: Topic;
   route: Route;
+  /** What the entry is about, for the routing rule (knowledge-schema.ts ROUTES_BY_ABOUT). */
+  about?: About;
   sources: EntryFrontMatter['sources'];
   reviewed: string;
   caveat?: string;
@@ -68,6 +69,8 @@ export interface KnowledgeBase {
   outOfScope: readonly OutOfScopeSubject[];
   /** Labelled questions written apart from the entries (knowledge/questions/): they train the classifier and the decision model. */
   labelledSets: readonly LabelledSet[];
+  /** The public sources of sources.yaml, cited as `source: <id>`. */
+  sources: Readonly<Record<string, SourceInfo>>;
 }
 
 export interface KnowledgeProblem {
@@ -155,12 +158,15 @@ export function readKnowledge(dir: string): LoadResult {
 
   const sourcesRaw = readYamlFile(dir, SOURCES_FILE, problems);
   let seeds: Record<string, SeedSource> = {};
+  let sources: Record<string, SourceInfo> = {};
   // When sources.yaml itself is broken, every citation would look unknown: report the file once instead.
   let seedsKnown = problems.every((p) => p.file !== SOURCES_FILE);
   if (sourcesRaw !== undefined) {
     const parsed = sourcesFileSchema.safeParse(sourcesRaw ?? {});
-    if (parsed.success) seeds = parsed.data.seeds;
-    else {
+    if (parsed.success) {
+      seeds = parsed.data.seeds;
+      sources = parsed.data.sources;
+    } else {
       seedsKnown = false;
       for (const problem of zodProblems(parsed.error)) problems.push({ file: SOURCES_FILE, problem });
     }
@@ -203,6 +209,9 @@ export function readKnowledge(dir: string): LoadResult {
       if (seedsKnown && 'seed' in source && !seeds[source.seed]) {
         problems.push({ file, problem: `sources.${index}.seed: « ${source.seed} » absent de ${SOURCES_FILE}` });
       }
+      if (seedsKnown && 'source' in source && !sources[source.source]) {
+        problems.push({ file, problem: `sources.${index}.source: « ${source.source} » absent de ${SOURCES_FILE}` });
+      }
     });
     entries.push({
       id: data.id,
@@ -210,6 +219,7 @@ export function readKnowledge(dir: string): LoadResult {
       questions: data.questions,
       topic: data.topic,
       route: data.route,
+      ...(data.about ? { about: data.about } : {}),
       sources: data.sources,
       reviewed: data.reviewed,
       ...(data.caveat ? { caveat: data.caveat } : {}),
@@ -223,7 +233,7 @@ export function readKnowledge(dir: string): LoadResult {
   const outOfScope = readOutOfScope(dir, problems);
   const notices: KnowledgeProblem[] = [];
   const labelledSets = readLabelledSets(dir, byId, problems, notices);
-  return { base: { entries, byId, glossary, seeds, smallTalk, outOfScope, labelledSets }, problems, notices };
+  return { base: { entries, byId, glossary, seeds, sources, smallTalk, outOfScope, labelledSets }, problems, notices };
 }
 
 function readSmallTalk(dir: string, problems: KnowledgeProblem[]): SmallTalkKind[] {
@@ -283,16 +293,32 @@ export const ROUTE_LABELS: Readonly<Record<Route, string>> = {
   employeur: 'votre employeur (votre structure)',
 };
 
-/** « Source : … » text for an entry: seed titles from sources.yaml, or a URL's title and date. */
-export function describeSources(entry: KnowledgeEntry, seeds: Readonly<Record<string, SeedSource>>): string {
+/**
+ * The citation of an entry, one short line: each source's short title (linked when it has a URL) with its date or
+ * period, « ; »-separated — titles, dates and links are defined once in sources.yaml. A source without a short title
+ * falls back to its title; an older in-entry URL source to its own title and date.
+ */
+export function describeSources(entry: KnowledgeEntry, base: Pick<KnowledgeBase, 'seeds' | 'sources'>): string {
   const parts = entry.sources.map((source) => {
-    if ('seed' in source) {
-      const seed = seeds[source.seed];
-      return seed ? `${seed.title} — ${seed.publisher}` : source.seed;
+    const info = 'seed' in source ? base.seeds[source.seed] : 'source' in source ? base.sources[source.source] : undefined;
+    if (!info) {
+      if ('url' in source) return cite(source.title, source.url, source.date ? formatShortDate(source.date) : undefined);
+      return 'seed' in source ? source.seed : source.source;
     }
-    return source.date ? `[${source.title}](${source.url}), ${formatIsoDate(source.date)}` : `[${source.title}](${source.url})`;
+    return cite(info.short ?? info.title, info.url, info.date ? formatShortDate(info.date) : info.period);
   });
   return [...new Set(parts)].join(' ; ');
+}
+
+function cite(label: string, url: string | undefined, when: string | undefined): string {
+  const linked = url ? `[${label}](${url})` : label;
+  return when ? `${linked} (${when})` : linked;
+}
+
+/** 2023-11-29 → 29/11/2023. */
+export function formatShortDate(iso: string): string {
+  const [year, month, day] = iso.split('-');
+  return year && month && day ? `${day}/${month}/${year}` : iso;
 }
 
 const MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];

@@ -52,7 +52,7 @@ describe('/dossier by text (console)', () => {
     expect(reply.text).not.toContain('Elle arrive');
     // Seed 002 describes the Pix test before 2024: dated source, may have changed.
     expect(reply.text).toContain(
-      'sur votre profil Pix. Source : fiche du dispositif 2021-2023 ; le test Pix a pu changer depuis, vérifiez avec votre organisme de formation._',
+      'sur votre profil Pix. Source : note d’information de l’ANCT, 2021-2023 ; le test Pix a pu changer depuis, vérifiez avec votre organisme de formation._',
     );
     // The REMN title was replaced by « Médiateur numérique » (domain facts A8/T16).
     expect(reply.text).toContain('**Mon dossier d’examen (CCP1 REMN)**');

@@ -12,6 +12,7 @@ import {
 } from '../../../src/features/escalation/directory.js';
 import { createDirectorySource } from '../../../src/features/escalation/directory-source.js';
 import { createSilentLogger } from '../../../src/logger.js';
+import { createCapturingLogger } from '../../support/bot-harness.js';
 import { DIRECTORY_YAML } from './fixtures.js';
 
 describe('contacts directory', () => {
@@ -25,6 +26,20 @@ describe('contacts directory', () => {
   };
   afterEach(() => {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('says plainly, in the reload summary and the log, when the directory in use is the shipped example', () => {
+    const shipped = path.resolve(import.meta.dirname, '../../../knowledge/directory.yaml');
+    const example = createCapturingLogger();
+    const result = createDirectorySource(shipped, example.log).reload();
+    expect(result).toMatchObject({ ok: true });
+    expect(result.summary).toContain("annuaire d'EXEMPLE");
+    expect(example.lines.some((line) => line.level === 40 && String(line.msg).includes('EXAMPLE directory is in use'))).toBe(true);
+
+    const real = createCapturingLogger();
+    const own = createDirectorySource(tempFile(DIRECTORY_YAML), real.log).reload();
+    expect(own.summary).toBe('2 organismes de formation, 2 cohortes');
+    expect(real.lines.some((line) => String(line.msg).includes('EXAMPLE'))).toBe(false);
   });
 
   it('accepts the example shipped in knowledge/directory.yaml', () => {

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Conversation } from '../../../src/core/incoming.js';
 import { ESCALATE_ACTION, type LoggedQuestion } from '../../../src/features/ports.js';
+import { FAQ_MIGRATIONS, registerFaq } from '../../../src/features/faq/faq-handlers.js';
+import { aFeatureDeps } from '../../support/feature-deps.js';
 import { ADMIN, ALICE, CAMILLE, DOMINIQUE, EVE, askAndConfirm, asMessage, createFakeFaq, createHarness, settle, withProfile, type Harness } from './harness.js';
 
 const inChannel = (channelId: string): Conversation => ({ channelId, kind: 'channel' });
@@ -58,6 +60,29 @@ describe('escalation: asking', () => {
     expect(ticket.receiver).toEqual({ user: 'dominique' });
     expect(ticket.topic).toBe('absence-echec');
     expect(h.notifier.posts.at(-1)).toMatchObject({ kind: 'direct', target: 'dominique' });
+  });
+
+  it('never sends a difficulty with the training body back to it (issue 17: « mon organisme ne répond plus »)', async () => {
+    // The real FAQ on the real knowledge base tells what the question is about (of-ne-repond-pas: difficulte-organisme).
+    const faq = registerFaq(aFeatureDeps({ migrations: FAQ_MIGRATIONS, env: { KNOWLEDGE_DIR: path.resolve(import.meta.dirname, '../../../knowledge') } }));
+    const question = 'mon organisme ne répond plus depuis 3 semaines';
+    expect(faq.classify?.(question)).toBe('of-ne-repond-pas');
+
+    const known = createHarness({ faq });
+    await withProfile(known);
+    const proposal = await known.say(ALICE, 'referent', question);
+    expect(proposal.text).toContain('Je peux transmettre votre question à **votre référent de cohorte « Nord mars 2026 » (@dominique)**');
+    expect(proposal.text).toContain('Votre difficulté concerne votre organisme de formation');
+    expect(proposal.buttons?.map((b) => b.label)).toEqual(['Transmettre', 'Annuler']);
+    // A forged « to the training body » confirmation still goes to the referent.
+    const forged = asMessage(await known.click(ALICE, 'escalation.confirm', { ...proposal.buttons![0]!.payload, k: 'organisme' }));
+    expect(forged.text).toContain('transmis à votre référent de cohorte');
+
+    const unknown = createHarness({ faq });
+    await withProfile(unknown, 'organisme Nord cohorte inconnue');
+    const ask = await unknown.say(ALICE, 'referent', question);
+    expect(ask.text).toContain('demandez à votre formateur');
+    expect(ask.buttons?.map((b) => b.label)).toEqual(['Annuler']);
   });
 
   it('tells her to ask her formateur when she does not know her referent', async () => {

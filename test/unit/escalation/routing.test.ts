@@ -47,6 +47,19 @@ describe('routing: who answers what (seed 000)', () => {
     expect(noReferent.kind).toBe('ask-formateur');
   });
 
+  it('sends a difficulty with the training body to the referent, never back to the training body', () => {
+    for (const preferred of [undefined, 'organisme', 'referent'] as const) {
+      const decision = routeQuestion({ topic: 'convocation', profile: nord, directory: DIRECTORY, about: 'difficulte-organisme', ...(preferred ? { preferred } : {}) });
+      expect(decision).toMatchObject({ kind: 'route', receiverKind: 'referent', receiver: { user: 'dominique' } });
+      expect(decision.reason).toContain('Votre difficulté concerne votre organisme de formation');
+    }
+    const unknownCohort = routeQuestion({ topic: null, profile: { trainingBodyId: 'of-nord', cohortId: null }, directory: DIRECTORY, about: 'difficulte-organisme' });
+    expect(unknownCohort.kind).toBe('ask-formateur');
+    expect(unknownCohort).not.toHaveProperty('alternative');
+    // Another kind of entry keeps the usual rule.
+    expect(routeQuestion({ topic: 'convocation', profile: nord, directory: DIRECTORY, about: 'organisation-examen' })).toMatchObject({ receiverKind: 'organisme' });
+  });
+
   it('honours the receiver she prefers', () => {
     expect(routeQuestion({ topic: 'pix', profile: nord, directory: DIRECTORY, preferred: 'referent' })).toMatchObject({
       receiverKind: 'referent',

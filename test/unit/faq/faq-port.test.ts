@@ -29,7 +29,17 @@ describe('FaqPort', () => {
     expect(port.entryInfo('nope')).toBeUndefined();
   });
 
+  it('tells what an entry is about, and which entry would answer a typed question, without logging it', () => {
+    const { port } = setUp();
+    expect(port.entryAbout?.('jury-composition')).toBe('organisation-examen');
+    expect(port.entryAbout?.('nope')).toBeUndefined();
+    expect(port.classify?.('c’est quoi le DP ?')).toBe('dossier-professionnel');
+    expect(port.classify?.('recette de la tarte tatin')).toBeUndefined();
+    expect(port.unansweredQuestions(10)).toEqual([]);
+  });
+
   it('takes the entry picked among those offered as the entry of the question: feedback and escalation follow it', async () => {
+
     const { port, router } = setUp();
     const reply = await router.dispatch(aMessage('jury'));
     if (reply.type !== 'message') throw new Error('expected a message');

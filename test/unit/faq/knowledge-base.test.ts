@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KnowledgeError } from '../../../src/core/errors.js';
+import { answerText } from '../../../src/features/faq/faq-replies.js';
 import { describeSources, loadKnowledge, readKnowledge } from '../../../src/features/faq/knowledge-base.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../../fixtures');
@@ -80,10 +81,37 @@ describe('knowledge loader', () => {
   });
 
   it('describes seed and URL sources in French', () => {
+    // One short line (issue 17): each source's short title (or title), linked when it has a URL, with its date or period.
     const base = loadKnowledge(mini);
     const entry = base.byId.get('dossier-professionnel');
-    expect(entry && describeSources(entry, base.seeds)).toBe(
-      "Quelles sont les deux certifications visées par la formation ? — Aide Conseiller numérique ; [Centre d'aide Conseiller numérique](https://aide.conseiller-numerique.gouv.fr/fr/), 1er octobre 2026",
+    expect(entry && describeSources(entry, base)).toBe(
+      "Quelles sont les deux certifications visées par la formation ? (non daté, 2021-2023) ; [Centre d'aide](https://aide.conseiller-numerique.gouv.fr/fr/) (01/10/2026)",
+    );
+    const inEntry = { ...entry!, sources: [{ url: 'https://exemple.fr/page', title: 'Page d’exemple', date: '2025-03-09' }] };
+    expect(describeSources(inEntry, base)).toBe('[Page d’exemple](https://exemple.fr/page) (09/03/2025)');
+  });
+
+  it('reports a cited source id that sources.yaml does not declare', () => {
+    const dir = copyOf(mini);
+    const file = path.join(dir, 'entries', 'dossier-professionnel.md');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('source: centre-aide', 'source: inconnue'));
+    expect(readKnowledge(dir).problems.map((p) => `${p.file}: ${p.problem}`)).toEqual([
+      'entries/dossier-professionnel.md: sources.1.source: « inconnue » absent de sources.yaml',
+    ]);
+  });
+
+  it('renders the answer with one citation line ending with the review date, and the formateur for an unknown referent', () => {
+    const base = loadKnowledge(mini);
+    const entry = base.byId.get('dossier-professionnel')!;
+    const lines = answerText(entry, base).split('\n');
+    expect(lines.filter((line) => line.includes('Source'))).toEqual([
+      "_Sources : Quelles sont les deux certifications visées par la formation ? (non daté, 2021-2023) ; [Centre d'aide](https://aide.conseiller-numerique.gouv.fr/fr/) (01/10/2026) — relu le 01/11/2026_",
+    ]);
+    expect(lines.at(-1)).toBe('Pour aller plus loin : votre formateur ou formatrice.');
+    const toReferent = answerText({ ...entry, route: 'referent-cohorte', sources: [entry.sources[0]!] }, base);
+    expect(toReferent).toContain('_Source : Quelles sont');
+    expect(toReferent).toContain(
+      "Pour aller plus loin : le ou la référent·e de votre cohorte (si vous ne savez pas qui c'est, demandez à votre formateur).",
     );
   });
 });
