@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Button, Field } from '../../core/reply.js';
 import { foldText } from '../../core/text.js';
-import { answerButtons, answerText } from './faq-replies.js';
+import { answerButtons, answerText, PICK_ACTION, SEE_ALSO_PREFIX } from './faq-replies.js';
 import { describeSources, ROUTE_LABELS, type KnowledgeBase, type KnowledgeEntry } from './knowledge-base.js';
 import { ABOUTS, DIFFICULTY_WITH, disputesFileSchema, ROUTES_BY_ABOUT, type DisputesFile, type SourceInfo } from './knowledge-schema.js';
 
@@ -50,7 +50,7 @@ export function seeAlsoWorstCase(entry: KnowledgeEntry, base: KnowledgeBase, cou
     .map((other) => other.title)
     .sort((a, b) => runes(b) - runes(a))
     .slice(0, count)
-    .map((title) => ({ label: title, action: 'faq.see-also' }));
+    .map((title) => ({ label: `${SEE_ALSO_PREFIX}${title}`, action: PICK_ACTION }));
 }
 
 /** The answer to an entry as the user sees it, with its buttons and the worst-case « Voir aussi » buttons. */

@@ -114,7 +114,8 @@ describe('kb check content rules (knowledge-lint)', () => {
     const seeAlso = reply.buttons.map((b) => b.label).slice(3);
     const others = base.entries.filter((e) => e.id !== entry.id).map((e) => e.title.length);
     expect(seeAlso).toHaveLength(2);
-    expect(seeAlso.map((title) => title.length)).toEqual([...others].sort((a, b) => b - a).slice(0, 2));
+    expect(seeAlso.every((label) => label.startsWith('Voir aussi : '))).toBe(true);
+    expect(seeAlso.map((label) => label.length - 'Voir aussi : '.length)).toEqual([...others].sort((a, b) => b - a).slice(0, 2));
     const room = MAX_REPLY_CHARS - visibleLength(reply);
     edit(dir, 'entries/jury-ccp1.md', (text) => `${text.trimEnd()}\n\n${'Préparez-vous bien. '.repeat(Math.ceil(room / 20))}\n`);
     expect(lint(dir)).toEqual([expect.stringMatching(/^entries\/jury-ccp1\.md: réponse affichée trop longue : 12\d\d caractères avec les boutons/)]);
