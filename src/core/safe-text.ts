@@ -125,6 +125,11 @@ export function userText(text: string): string {
   return serialize({ type: 'root', children: blocks });
 }
 
+/** User text on one line (a list item, a sentence): line breaks and blank lines become spaces. */
+export function inlineUserText(text: string): string {
+  return userText(text.replace(/\s+/g, ' '));
+}
+
 /** User text as a block quote (`> ` before each line), inert like `userText`. */
 export function quoteUserText(text: string): string {
   const blocks = paragraphs(text);

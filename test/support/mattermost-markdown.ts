@@ -69,3 +69,9 @@ export function render(markdown: string): Rendered {
 
 /** The node types a quoted user text may produce: prose, code spans, and the quote itself. */
 export const INERT_TYPES = new Set(['document', 'block_quote', 'paragraph', 'text', 'code', 'softbreak', 'linebreak']);
+
+/** The text of the security report (issue 16): mentions, a phishing link, a tracking image, a heading. */
+export const ATTACK =
+  'Question urgente @channel @all @here\n' +
+  '[👉 Valider votre inscription au CCP1](https://evil.example/phish) ![x](https://evil.example/track.png)\n' +
+  '# ANNONCE OFFICIELLE';

@@ -1,6 +1,7 @@
 import type { FeatureDeps, ReloadResult } from '../../app.js';
 import type { UserRef } from '../../core/incoming.js';
 import { message, type Reply } from '../../core/reply.js';
+import { inlineUserText } from '../../core/safe-text.js';
 import { foldText, splitFirstWord } from '../../core/text.js';
 import type { FaqPort, FeedbackRate, UnansweredQuestion } from '../ports.js';
 import type { Outbox } from './outbox.js';
@@ -53,7 +54,7 @@ export function ticketsTable(tickets: readonly Ticket[], now: Date): string {
     lines.push(`**${receiver}** (${list.length})`);
     for (const ticket of list) {
       const question = ticket.question.length > 80 ? `${ticket.question.slice(0, 79)}…` : ticket.question;
-      lines.push(`- #${ticket.id} · ${STATE_LABELS[ticket.state]} · depuis ${describeAge(ticket.createdAt, now)} · ${question}`);
+      lines.push(`- #${ticket.id} · ${STATE_LABELS[ticket.state]} · depuis ${describeAge(ticket.createdAt, now)} · ${inlineUserText(question)}`);
     }
   }
   return lines.join('\n');
@@ -65,7 +66,7 @@ function unansweredTable(questions: readonly UnansweredQuestion[]): string {
     .map((q, index) => {
       const chosen = q.pickedEntries.length > 1 ? 'fiches choisies ensuite' : 'fiche choisie ensuite';
       const picked = q.pickedEntries.length > 0 ? ` ; ${chosen} : ${q.pickedEntries.map((id) => `\`${id}\``).join(', ')}` : '';
-      return `${index + 1}. « ${q.example} » — ${q.count} fois (abstention ${q.abstained}, « Pas utile » ${q.notUseful}${picked})`;
+      return `${index + 1}. « ${inlineUserText(q.example)} » — ${q.count} fois (abstention ${q.abstained}, « Pas utile » ${q.notUseful}${picked})`;
     })
     .join('\n');
 }
@@ -170,7 +171,7 @@ export function registerEscalationAdmin(
         });
         return message(`Je vous ai envoyé **${exported.name}** en message privé.`);
       }
-      if (sub !== '') return message(`Je ne connais pas « ${word} ». ${HELP}`);
+      if (sub !== '') return message(`Je ne connais pas « ${inlineUserText(word)} ». ${HELP}`);
       const backlog = outbox.stats();
       const sections = [
         `**Tickets ouverts, par destinataire et par ancienneté**\n${ticketsTable(store.openTickets(), now)}`,

@@ -3,6 +3,7 @@ import type { FeatureDeps } from '../../app.js';
 import { UserFacingError } from '../../core/errors.js';
 import type { ActionInput, DialogInput, UserRef } from '../../core/incoming.js';
 import { dialogErrors, message, noReply, openDialog, type Button, type DialogElement, type MessageReply, type Reply } from '../../core/reply.js';
+import { inlineUserText, mentionUser, userText } from '../../core/safe-text.js';
 import { foldText } from '../../core/text.js';
 import type { FaqPort } from '../ports.js';
 import { registerEscalationAdmin } from './admin.js';
@@ -191,7 +192,7 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
     }
     buttons.push(cancel);
     return message(`Je peux transmettre votre question à **${decision.label}**.\n\n${decision.reason}\n\nVoulez-vous que je la transmette ?`, {
-      fields: [{ title: 'Votre question', value: request.question }],
+      fields: [{ title: 'Votre question', value: userText(request.question) }],
       buttons,
     });
   }
@@ -317,14 +318,14 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
     if (!body) {
       return {
         ok: false,
-        errors: { organisme: `Je ne connais pas l'organisme « ${bodyText} ». Organismes connus : ${dir.trainingBodies.map((b) => b.name).join(', ')}.` },
+        errors: { organisme: `Je ne connais pas l'organisme « ${inlineUserText(bodyText)} ». Organismes connus : ${dir.trainingBodies.map((b) => b.name).join(', ')}.` },
       };
     }
     let cohortId: string | null = null;
     const unknown = cohortText === undefined || ['inconnue', 'inconnu', 'je ne sais pas', 'nsp', UNKNOWN_COHORT].includes(foldText(cohortText));
     if (!unknown) {
       const cohort = findCohort(dir, cohortText);
-      if (!cohort) return { ok: false, errors: { cohorte: `Je ne connais pas la cohorte « ${cohortText} ».` } };
+      if (!cohort) return { ok: false, errors: { cohorte: `Je ne connais pas la cohorte « ${inlineUserText(cohortText)} ».` } };
       if (cohort.trainingBody !== body.id) {
         return { ok: false, errors: { cohorte: `La cohorte « ${cohort.name} » ne dépend pas de ${body.name}.` } };
       }
@@ -382,7 +383,7 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
     if (isAskerErased(claimed)) {
       return message(`Vous avez pris en charge le ticket #${claimed.id}. ${ERASED_ASKER_NOTE}`);
     }
-    return message(`Vous avez pris en charge le ticket #${claimed.id}. Je préviens @${claimed.askerUsername}.`);
+    return message(`Vous avez pris en charge le ticket #${claimed.id}. Je préviens ${mentionUser(claimed.askerUsername)}.`);
   });
 
   router.action(ACTIONS.answer, (input) => {
@@ -393,7 +394,7 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
       {
         callbackId: DIALOGS.answer,
         title: `Répondre (ticket #${ticket.id})`,
-        introduction: `${isAskerErased(ticket) ? 'Question' : `Question de @${ticket.askerUsername}`} : ${ticket.question.slice(0, 300)}`,
+        introduction: `${isAskerErased(ticket) ? 'Question' : `Question de ${mentionUser(ticket.askerUsername)}`} : ${inlineUserText(ticket.question.slice(0, 300))}`,
         submitLabel: 'Envoyer',
         elements: [{ type: 'textarea', name: 'reponse', label: 'Votre réponse', minLength: 2, maxLength: 3000, defaultValue: ticket.answer ?? undefined }],
         state: { t: ticket.id },
@@ -412,7 +413,7 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
     if (isAskerErased(answered)) {
       return message(`Merci ! Votre réponse au ticket #${answered.id} est enregistrée. ${ERASED_ASKER_NOTE}`);
     }
-    return message(`Merci ! Votre réponse au ticket #${answered.id} est transmise à @${answered.askerUsername}.`);
+    return message(`Merci ! Votre réponse au ticket #${answered.id} est transmise à ${mentionUser(answered.askerUsername)}.`);
   });
 
   function redirectOptions(ticket: Ticket): { label: string; value: string }[] {
@@ -457,20 +458,22 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
     const person = foldText(String(input.submission.personne ?? '')).replace(/^@/, '');
     const choice = String(input.submission.destination ?? '');
     if (person) {
-      if (!/^[a-z0-9._-]{1,64}$/.test(person)) return dialogErrors({ personne: "Ce n'est pas un nom d'utilisateur valide." });
+      if (!/^[a-z0-9._-]{1,64}$/.test(person) || mentionUser(person) !== `@${person}`) {
+        return dialogErrors({ personne: "Ce n'est pas un nom d'utilisateur valide." });
+      }
       if (deps.notifier.canPost) {
         const found = await deps.notifier.resolveUser(person);
         if (!found) return dialogErrors({ personne: `Je ne trouve pas @${person} dans Mattermost.` });
       }
-      const updated = tickets.redirect(ticket.id, actor(input.user), { receiverKind: 'personne', receiver: { user: person }, reason: `Redirigé par @${foldText(input.user.username)}.` }, ctx.now);
-      return message(`Le ticket #${updated.id} est redirigé vers @${person}.`);
+      const updated = tickets.redirect(ticket.id, actor(input.user), { receiverKind: 'personne', receiver: { user: person }, reason: `Redirigé par ${mentionUser(input.user.username)}.` }, ctx.now);
+      return message(`Le ticket #${updated.id} est redirigé vers ${mentionUser(person)}.`);
     }
     if (choice !== 'organisme' && choice !== 'referent') return dialogErrors({ personne: 'Choisissez une destination ou indiquez une personne.' });
     const dir = needDirectory();
     const profile = ticket.trainingBodyId ? { trainingBodyId: ticket.trainingBodyId, cohortId: ticket.cohortId } : undefined;
     const target = profile ? targetFor(choice, profile, dir) : undefined;
     if (!target) return dialogErrors({ destination: "L'annuaire ne connaît pas ce destinataire pour ce ticket." });
-    const updated = tickets.redirect(ticket.id, actor(input.user), { ...target, reason: `Redirigé par @${foldText(input.user.username)}.` }, ctx.now);
+    const updated = tickets.redirect(ticket.id, actor(input.user), { ...target, reason: `Redirigé par ${mentionUser(input.user.username)}.` }, ctx.now);
     return message(`Le ticket #${updated.id} est redirigé vers ${describeReceiver(target.receiver)}.`);
   });
 

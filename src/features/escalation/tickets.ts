@@ -3,6 +3,7 @@ import path from 'node:path';
 import { stringify as stringifyYaml } from 'yaml';
 import { UserFacingError } from '../../core/errors.js';
 import type { OutgoingMessage } from '../../core/notifier.js';
+import { mentionUser } from '../../core/safe-text.js';
 import { foldText } from '../../core/text.js';
 import type { Logger } from '../../logger.js';
 import type { Directory, Receiver } from './directory.js';
@@ -226,7 +227,7 @@ export function createTicketService(deps: TicketServiceDeps) {
           {
             kind: kindOf(ticket.receiver),
             target: targetOf(ticket.receiver),
-            message: ticketCard(ticket, { directory: deps.directory(), reason: destination.reason ?? `Redirigé par @${actor.username}.` }),
+            message: ticketCard(ticket, { directory: deps.directory(), reason: destination.reason ?? `Redirigé par ${mentionUser(actor.username)}.` }),
             key: cardKey,
             ticketId: id,
             role: 'card',

@@ -1,13 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mentionUser, normalizeUserText, quoteUserText, userText } from '../../../src/core/safe-text.js';
-import { INERT_TYPES, render, serverMentions, unsupportedEscapes } from '../../support/mattermost-markdown.js';
+import { ATTACK, INERT_TYPES, render, serverMentions, unsupportedEscapes } from '../../support/mattermost-markdown.js';
 
-/** The text of the security report (issue 16): mentions, a phishing link, a tracking image, a heading. */
-export const ATTACK =
-  'Question urgente @channel @all @here\n' +
-  '[👉 Valider votre inscription au CCP1](https://evil.example/phish) ![x](https://evil.example/track.png)\n' +
-  '# ANNONCE OFFICIELLE';
 
 const MORE_CONSTRUCTS = [
   'ANNONCE\n===',

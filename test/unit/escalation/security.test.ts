@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { Conversation } from '../../../src/core/incoming.js';
+import type { OutgoingMessage } from '../../../src/core/notifier.js';
+import type { LoggedQuestion } from '../../../src/features/ports.js';
+import { ATTACK, render, serverMentions } from '../../support/mattermost-markdown.js';
+import { ADMIN, ALICE, askAndConfirm, asMessage, createFakeFaq, createHarness, settle, withProfile } from './harness.js';
+
+const SUPPORT_NORD: Conversation = { channelId: 'support-nord', kind: 'channel' };
+const BOB = { id: 'user-bob', username: 'bob' };
+/** The people a ticket message is meant to mention. */
+const INTENDED = new Set(['@alice', '@bob', '@dominique']);
+// Lists are left out: the admin pages are lists of their own (a list in user text is checked by the safe-text tests).
+const ACTED_ON = ['link', 'image', 'heading', 'html_inline', 'html_block', 'code_block', 'thematic_break'];
+
+/** Every part of a post Mattermost reads for mentions and renders: its text and its fields' values. */
+function expectInertPost(post: Pick<OutgoingMessage, 'text' | 'fields'>, what: string): void {
+  for (const part of [post.text, ...(post.fields ?? []).map((field) => field.value)]) {
+    expect(serverMentions(part).filter((mention) => !INTENDED.has(mention)), `${what}: ${part}`).toEqual([]);
+    const types = render(part).types;
+    expect(ACTED_ON.filter((type) => types.has(type)), `${what}: ${part}`).toEqual([]);
+  }
+}
+
+describe('escalation: what users type is shown, never acted on (issue 16, finding 1)', () => {
+  it('quotes the question as inert text in the card, its reminder, the fallback copy and the follow-up', async () => {
+    const h = createHarness();
+    await withProfile(h);
+    const id = await askAndConfirm(h, ATTACK);
+    const card = h.notifier.posts.find((post) => post.kind === 'channel')!;
+    expectInertPost(card.message, 'card');
+    expect(render(card.message.text).visible).toContain('Question urgente @channel @all @here');
+
+    // Reminder after a working day, fallback copy after two: both quote the question.
+    h.clock.advance(4 * 24 * 3_600_000);
+    h.escalation.tickets.followUp(h.clock.now());
+    await settle(h);
+    const reminders = h.notifier.posts.filter((post) => /Rappel|sans prise en charge/.test(post.message.text));
+    expect(reminders.length).toBeGreaterThanOrEqual(1);
+    for (const post of reminders) expectInertPost(post.message, 'reminder');
+
+    await h.submit(BOB, 'escalation.answer', { t: id }, { reponse: `Voici : ${ATTACK}` }, SUPPORT_NORD);
+    await settle(h);
+    const relay = h.notifier.posts.filter((post) => post.kind === 'direct' && post.target === ALICE.id).at(-1)!;
+    expect(relay.message.text).toContain('Réponse à votre question');
+    expectInertPost(relay.message, 'relay');
+    const updated = h.notifier.posts.filter((post) => post.kind === 'update').at(-1)!;
+    expectInertPost(updated.message, 'card with its answer');
+
+    await h.submit(ALICE, 'escalation.more', { t: id }, { question: `Et encore : ${ATTACK}` });
+    await settle(h);
+    const followUp = h.notifier.posts.filter((post) => post.message.text.includes('a encore une question')).at(-1)!;
+    expectInertPost(followUp.message, 'follow-up');
+  });
+
+  it('shows it as text in the answer dialog, the confirmation and the admin lists', async () => {
+    const logged: LoggedQuestion = {
+      id: 7,
+      userId: ALICE.id,
+      text: ATTACK,
+      entryId: null,
+      candidates: [],
+      outcome: 'abstained',
+      askedAt: new Date('2026-11-23T09:00:00Z'),
+    } as unknown as LoggedQuestion;
+    const faq = createFakeFaq([logged]);
+    faq.unansweredQuestions = () => [
+      { normalized: 'x', example: ATTACK, count: 2, abstained: 2, notUseful: 0, lastAskedAt: new Date('2026-11-20T10:00:00Z'), pickedEntries: [] },
+    ];
+    const h = createHarness({ faq });
+    await withProfile(h);
+    const confirmation = asMessage(await h.click(ALICE, 'escalation.start', { q: 7 }));
+    expectInertPost(confirmation, 'confirmation');
+    const id = await askAndConfirm(h, ATTACK);
+
+    const dialog = await h.click(BOB, 'escalation.answer', { t: id }, SUPPORT_NORD);
+    expect(dialog.type).toBe('dialog');
+    if (dialog.type === 'dialog') expectInertPost({ text: dialog.dialog.introduction ?? '' }, 'answer dialog');
+
+    for (const sub of ['', 'tickets', 'questions']) {
+      expectInertPost(await h.say(ADMIN, 'certif-admin', sub), `/certif-admin ${sub}`);
+    }
+  });
+});
