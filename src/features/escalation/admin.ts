@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync';
 import type { FeatureDeps, ReloadResult } from '../../app.js';
 import type { UserRef } from '../../core/incoming.js';
 import { message, type Reply } from '../../core/reply.js';
@@ -33,13 +34,16 @@ export function describeAge(from: Date, now: Date): string {
   return `${minutes} min`;
 }
 
-/** RFC 4180: fields quoted when needed, doubled quotes, CRLF line ends. */
+/**
+ * RFC 4180 (fields quoted when needed, doubled quotes, CRLF line ends), written by csv-stringify. Its
+ * `escape_formulas` applies OWASP's rule against formula injection: a cell that starts with `=`, `+`, `-`, `@`, a tab or
+ * a carriage return (or their full-width forms) gets a leading `'`, so a spreadsheet shows it instead of running it.
+ */
 export function toCsv(rows: readonly (readonly (string | number | null)[])[]): string {
-  const cell = (value: string | number | null) => {
-    const text = value === null ? '' : String(value);
-    return /[",;\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return rows.map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
+  return stringify(
+    rows.map((row) => [...row]),
+    { record_delimiter: '\r\n', escape_formulas: true, quoted_match: ';', cast: { number: (value) => String(value) } },
+  );
 }
 
 export function ticketsTable(tickets: readonly Ticket[], now: Date): string {

@@ -81,3 +81,33 @@ describe('escalation: what users type is shown, never acted on (issue 16, findin
     }
   });
 });
+
+describe('escalation: CSV exports never carry a live formula (issue 16, finding 2)', () => {
+  const FORMULAS = ['=HYPERLINK("https://evil.example/x","Voir la convocation CCP1")', '+33 6 12 34', '-2+3+4', '@SUM(A1:A2)', '\t=1+1+1', '\r=1+1+1', '＝1+1+1'];
+
+  /** Each cell as a spreadsheet reads it (RFC 4180, the fields of `text`). */
+  function cells(csv: string): string[] {
+    const found: string[] = [];
+    for (const match of csv.matchAll(/(?:^|,|\r\n)("(?:[^"]|"")*"|[^,\r\n]*)/g)) {
+      const raw = match[1] ?? '';
+      found.push(raw.startsWith('"') ? raw.slice(1, -1).replace(/""/g, '"') : raw);
+    }
+    return found;
+  }
+
+  it('prefixes every cell that a spreadsheet would run, in the tickets and questions exports', async () => {
+    const faq = createFakeFaq();
+    faq.unansweredQuestions = () =>
+      FORMULAS.map((example) => ({ normalized: example, example, count: 1, abstained: 1, notUseful: 0, lastAskedAt: new Date('2026-11-20T10:00:00Z'), pickedEntries: [] }));
+    const h = createHarness({ faq });
+    await withProfile(h);
+    for (const question of FORMULAS) await askAndConfirm(h, question);
+    for (const what of ['tickets', 'questions']) {
+      await h.say(ADMIN, 'certif-admin', `export ${what}`);
+      const csv = String(h.notifier.posts.at(-1)!.message.file?.content);
+      const risky = cells(csv).filter((cell) => /^[=+\-@\t\r＝＋－＠]/.test(cell));
+      expect(risky, `${what}:\n${csv}`).toEqual([]);
+      for (const question of FORMULAS.slice(0, 4)) expect(cells(csv), what).toContain(`'${question}`);
+    }
+  });
+});
