@@ -34,6 +34,11 @@ export interface ActionGrant {
   /** The slash command's response_url: lets a click on an ephemeral reply answer with new buttons. */
   responseUrl?: string;
   expiresAt: number;
+  /**
+   * One-time id of this button (random, signed): a click that comes back with it again is a replay, answered with
+   * the first answer and acted on once (see handled-inputs.ts). Absent on buttons signed before it existed.
+   */
+  once?: string;
 }
 
 export interface DialogGrant {
@@ -44,6 +49,8 @@ export interface DialogGrant {
   rootId?: string;
   responseUrl?: string;
   expiresAt: number;
+  /** One-time id of this opened dialog: its submission is acted on once, whatever the number of submissions. */
+  once?: string;
 }
 
 export type RejectionReason = 'malformed' | 'forged' | 'expired' | 'wrong_user' | 'wrong_channel';
@@ -69,6 +76,7 @@ const actionContextSchema = z.object({
   o: z.enum(['e', 'p']),
   ru: z.string().max(2000),
   x: z.number().int(),
+  n: z.string().min(1).max(64).optional(),
   s: z.string().min(1).max(200),
 });
 
@@ -83,6 +91,7 @@ const dialogStateSchema = z.object({
   r: z.string().max(64),
   ru: z.string().max(2000),
   x: z.number().int(),
+  n: z.string().min(1).max(64).optional(),
 });
 
 export interface Signer {
@@ -96,14 +105,20 @@ export interface Signer {
   verifyDialogState(state: string, submit: { userId: string; channelId: string; callbackId: string }): DialogGrant;
 }
 
+/** A fresh one-time id for a button or a dialog: 96 random bits. */
+export function newOnceId(): string {
+  return randomBytes(12).toString('base64url');
+}
+
 export function createSigner(secret: string, clock: Clock): Signer {
   // A derived key per use, so that a button context can never be replayed as a dialog state or the reverse.
   const actionKey = createHmac('sha256', secret).update('certif-bot/action/v1').digest();
   const dialogKey = createHmac('sha256', secret).update('certif-bot/dialog/v1').digest();
   const mac = (key: Buffer, data: string) => createHmac('sha256', key).update(data).digest('base64url');
 
+  // The one-time id is signed too; a context signed before it existed (no `n`) keeps its original material.
   const actionMaterial = (c: Omit<ActionContext, 's'>) =>
-    JSON.stringify([c.v, c.a, canonicalPayload(c.p), c.u, c.c, c.r, c.o, c.ru, c.x]);
+    JSON.stringify([c.v, c.a, canonicalPayload(c.p), c.u, c.c, c.r, c.o, c.ru, c.x, ...(c.n === undefined ? [] : [c.n])]);
 
   return {
     signAction(grant) {
@@ -117,6 +132,7 @@ export function createSigner(secret: string, clock: Clock): Signer {
         o: grant.origin === 'ephemeral' ? ('e' as const) : ('p' as const),
         ru: grant.responseUrl ?? '',
         x: Math.floor(grant.expiresAt / 1000),
+        ...(grant.once ? { n: grant.once } : {}),
       };
       return { ...unsigned, s: mac(actionKey, actionMaterial(unsigned)) };
     },
@@ -141,6 +157,7 @@ export function createSigner(secret: string, clock: Clock): Signer {
         origin: c.o === 'e' ? 'ephemeral' : 'post',
         responseUrl: c.ru || undefined,
         expiresAt: c.x * 1000,
+        ...(c.n ? { once: c.n } : {}),
         ...(typeof selected === 'string' ? { selectedOption: selected } : {}),
       };
     },
@@ -156,6 +173,7 @@ export function createSigner(secret: string, clock: Clock): Signer {
           r: grant.rootId ?? '',
           ru: grant.responseUrl ?? '',
           x: Math.floor(grant.expiresAt / 1000),
+          ...(grant.once ? { n: grant.once } : {}),
         }),
       ).toString('base64url');
       return `${body}.${mac(dialogKey, body)}`;
@@ -187,6 +205,7 @@ export function createSigner(secret: string, clock: Clock): Signer {
         rootId: d.r || undefined,
         responseUrl: d.ru || undefined,
         expiresAt: d.x * 1000,
+        ...(d.n ? { once: d.n } : {}),
       };
     },
   };

@@ -19,6 +19,8 @@ export const ACTIONS = {
   helped: 'escalation.helped',
   more: 'escalation.more',
   profile: 'escalation.profile',
+  /** The asker closes her own ticket (offered when she cancels after it was sent). */
+  withdraw: 'escalation.withdraw',
 } as const;
 
 export const DIALOGS = {

@@ -224,6 +224,10 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
     if (!logged) return message('Je ne retrouve pas cette question. Tapez `/referent` suivi de votre question pour la transmettre.');
     if (logged.userId !== input.user.id) throw new UserFacingError('Seule la personne qui a posé cette question peut la transmettre.');
     needDirectory();
+    // However many « Transmettre ma question » buttons she clicks for this question: one request, one ticket.
+    const earlier = store.requestForQuestion(input.user.id, logged.id);
+    if (earlier?.ticketId) return alreadySent(earlier.ticketId);
+    if (earlier) return confirmation(earlier, input.user);
     const entryId = logged.entryId ?? logged.candidates[0]?.entryId;
     const info = entryId ? faq?.entryInfo(entryId) : undefined;
     const requestId = store.createRequest(
@@ -249,7 +253,13 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
 
   router.action(ACTIONS.confirm, (input, ctx) => {
     const request = loadRequest(input, input.payload.r);
-    if (request.ticketId) return message(`Votre question est déjà transmise : c'est le ticket **#${request.ticketId}**.`, { replaceOriginal: true });
+    if (request.ticketId) return alreadySent(request.ticketId);
+    // The same question asked again (another request, /referent typed twice): the ticket it already has.
+    const existing = store.openTicketForQuestion(input.user.id, request.question);
+    if (existing) {
+      store.markRequestUsed(request.id, existing.id);
+      return alreadySent(existing.id);
+    }
     const dir = needDirectory();
     const kind: ReceiverKind = input.payload.k === 'organisme' ? 'organisme' : 'referent';
     const profile = store.getProfile(input.user.id);
@@ -265,9 +275,32 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
 
   router.action(ACTIONS.cancel, (input) => {
     const request = loadRequest(input, input.payload.r);
-    if (!request.ticketId) store.deleteRequest(request.id);
-    return message("D'accord, je ne transmets rien.", { replaceOriginal: true });
+    if (!request.ticketId) {
+      store.deleteRequest(request.id);
+      return message("D'accord, je ne transmets rien.", { replaceOriginal: true });
+    }
+    // Too late to cancel: the ticket exists and its card is posted. Say so, and offer to close it.
+    const ticket = store.getTicket(request.ticketId);
+    if (!ticket || ticket.state === 'closed') {
+      return message(`Votre question était déjà transmise (ticket **#${request.ticketId}**), et ce ticket est clos.`, { replaceOriginal: true });
+    }
+    return message(
+      `Votre question est déjà transmise : c'est le ticket **#${ticket.id}**, et son destinataire l'a reçu. ` +
+        "Si vous n'avez plus besoin de réponse, vous pouvez le clore : il le verra.",
+      { replaceOriginal: true, buttons: [{ label: 'Clore mon ticket', action: ACTIONS.withdraw, payload: { t: ticket.id }, style: 'danger' }] },
+    );
   });
+
+  router.action(ACTIONS.withdraw, (input, ctx) => {
+    const ticket = loadTicket(input.payload);
+    assertAsker(ticket, input);
+    const { ticket: closed } = tickets.close(ticket.id, actor(input.user), { proposeFaq: false, byAsker: true }, ctx.now);
+    return message(`Votre ticket #${closed.id} est clos : son destinataire le voit sur sa carte. Merci !`, { replaceOriginal: true });
+  });
+
+  function alreadySent(ticketId: number): MessageReply {
+    return message(`Votre question est déjà transmise : c'est le ticket **#${ticketId}**.`, { replaceOriginal: true });
+  }
 
   // ---------------------------------------------------------------- profile
 

@@ -243,13 +243,20 @@ export function createTicketService(deps: TicketServiceDeps) {
      * Closes the ticket. The FAQ draft is written after the commit, best effort: a file system problem never undoes
      * the close; `draftFailed` says the draft was asked for but could not be written.
      */
-    close(id: number, actor: Actor & { username: string }, options: { proposeFaq: boolean }, now: Date): { ticket: Ticket; draftFile?: string; draftFailed?: true } {
+    close(
+      id: number,
+      actor: Actor & { username: string },
+      options: { proposeFaq: boolean; byAsker?: boolean },
+      now: Date,
+    ): { ticket: Ticket; draftFile?: string; draftFailed?: true } {
+      const detail = options.byAsker ? 'clos par la personne qui a posé la question' : options.proposeFaq ? 'proposé pour la FAQ' : null;
       const ticket = committed(() => {
-        const { ticket: closed, eventId } = apply(id, 'close', actor, { closedAt: now }, options.proposeFaq ? 'proposé pour la FAQ' : null, now);
+        const { ticket: closed, eventId } = apply(id, 'close', actor, { closedAt: now }, detail, now);
         // A card, reminder or fallback copy not posted yet would show a closed ticket as waiting: never sent.
         outbox.supersede(id, CARD_ROLES, 'annulé : ticket clos', now);
         refreshCard(closed, eventId, now);
-        sendToAsker(closed, `ev${eventId}-notice`, 'notice', closedNotice(closed), now);
+        // She closed it herself and is told so in her reply: no notice on top.
+        if (!options.byAsker) sendToAsker(closed, `ev${eventId}-notice`, 'notice', closedNotice(closed), now);
         return closed;
       });
       if (!options.proposeFaq || !ticket.answer) return { ticket };

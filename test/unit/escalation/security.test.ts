@@ -111,3 +111,59 @@ describe('escalation: CSV exports never carry a live formula (issue 16, finding 
     }
   });
 });
+
+describe('escalation: one ticket per question, whatever the clicks (issue 16, findings 4 and 5)', () => {
+  const logged = (id: number, text: string) =>
+    ({ id, userId: ALICE.id, text, entryId: null, candidates: [], outcome: 'abstained', askedAt: new Date('2026-11-23T09:00:00Z') }) as unknown as LoggedQuestion;
+
+  it('« Transmettre ma question » clicked twice, each proposal confirmed: one request, one ticket', async () => {
+    const h = createHarness({ faq: createFakeFaq([logged(7, 'Je n’ai pas reçu ma convocation pour le CCP1')]) });
+    await withProfile(h);
+    const first = asMessage(await h.click(ALICE, 'escalation.start', { q: 7 }));
+    const second = asMessage(await h.click(ALICE, 'escalation.start', { q: 7 }));
+    for (const proposal of [first, second]) {
+      const confirm = proposal.buttons!.find((button) => button.action === 'escalation.confirm')!;
+      await h.click(ALICE, confirm.action, { ...confirm.payload });
+    }
+    expect(h.escalation.store.allTickets()).toHaveLength(1);
+    for (let click = 0; click < 500; click += 1) await h.click(ALICE, 'escalation.start', { q: 7 });
+    const requests = h.deps.db.prepare('SELECT COUNT(*) AS n FROM escalation_requests').get() as { n: number };
+    expect(requests.n).toBe(1);
+    expect(asMessage(await h.click(ALICE, 'escalation.start', { q: 7 })).text).toContain('déjà transmise');
+  });
+
+  it('the same question typed twice with /referent and confirmed twice makes one ticket', async () => {
+    const h = createHarness();
+    await withProfile(h);
+    const first = await askAndConfirm(h, 'Quand vais-je recevoir ma convocation au CCP1 ?');
+    const again = await h.say(ALICE, 'referent', 'Quand vais-je recevoir ma convocation au CCP1 ?');
+    const confirm = again.buttons?.find((button) => button.action === 'escalation.confirm');
+    const done = confirm ? asMessage(await h.click(ALICE, confirm.action, { ...confirm.payload })) : again;
+    expect(done.text).toContain(`#${first}`);
+    expect(h.escalation.store.allTickets()).toHaveLength(1);
+  });
+
+  it('« Annuler » after « Transmettre » says the ticket exists and offers to close it', async () => {
+    const h = createHarness();
+    await withProfile(h);
+    const proposal = await h.say(ALICE, 'referent', 'Quand vais-je recevoir ma convocation au CCP1 ?');
+    const confirm = proposal.buttons!.find((button) => button.action === 'escalation.confirm')!;
+    const cancel = proposal.buttons!.find((button) => button.action === 'escalation.cancel')!;
+    await h.click(ALICE, confirm.action, { ...confirm.payload });
+    await settle(h);
+    const cancelled = asMessage(await h.click(ALICE, cancel.action, { ...cancel.payload }));
+    expect(cancelled.text).not.toContain('je ne transmets rien');
+    expect(cancelled.text).toContain('déjà transmise');
+    expect(cancelled.text).toContain('#1');
+    const close = cancelled.buttons?.find((button) => button.label === 'Clore mon ticket');
+    expect(close).toBeDefined();
+    expect(asMessage(await h.click(BOB, close!.action, { ...close!.payload }, SUPPORT_NORD)).text).toContain('ne vous est pas adressé');
+    const closed = asMessage(await h.click(ALICE, close!.action, { ...close!.payload }));
+    expect(closed.text).toContain('est clos');
+    expect(h.escalation.store.getTicket(1)!.state).toBe('closed');
+    await settle(h);
+    const card = h.notifier.posts.filter((post) => post.kind === 'update').at(-1)!;
+    expect(card.message.fields?.find((field) => field.title === 'État')?.value).toBe('🔒 Clos');
+    expect(card.message.buttons ?? []).toEqual([]);
+  });
+});
