@@ -1,10 +1,11 @@
 import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import type { Payload, Scalar } from '../core/incoming.js';
 import type { Logger } from '../logger.js';
+import { writePrivateFile } from '../storage/private-files.js';
 
 /**
  * Mattermost does not sign button clicks nor dialog submissions: the server POSTs whatever `integration.context`
@@ -251,12 +252,11 @@ export function resolveActionSecret(options: { actionSecret?: string; dataDir: s
       chmodSync(file, 0o600);
       return stored;
     }
-    options.log?.warn({ file }, 'action secret file is too short: generating a new one');
+    options.log?.warn({ file: path.basename(file) }, 'action secret file is too short: generating a new one');
   }
-  mkdirSync(options.dataDir, { recursive: true });
   const secret = randomBytes(32).toString('base64url');
-  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
-  options.log?.info({ file }, 'generated the action secret (ACTION_SECRET not set)');
+  // A new 0600 file renamed over the old one: the secret is never written into a file that others can read.
+  writePrivateFile(file, `${secret}\n`);
+  options.log?.info({ file: path.basename(file) }, 'generated the action secret (ACTION_SECRET not set)');
   return secret;
 }

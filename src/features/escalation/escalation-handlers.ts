@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { registerEscalationMetrics } from './metrics.js';
 import type { FeatureDeps } from '../../app.js';
 import { UserFacingError } from '../../core/errors.js';
@@ -59,7 +60,7 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
   if (!initial.ok) log.warn({ problems: initial.problems }, 'escalation directory unavailable');
   deps.addReloadable('directory', directory.reload);
   deps.addReadinessCheck('directory', () =>
-    directory.current() ? { ok: true } : { ok: false, detail: `annuaire absent ou invalide : ${config.directoryFile}` },
+    directory.current() ? { ok: true } : { ok: false, detail: `annuaire absent ou invalide (${path.basename(config.directoryFile)}, voir DIRECTORY_FILE)` },
   );
 
   const outbox = createOutbox({

@@ -1,9 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify as stringifyYaml } from 'yaml';
 import { UserFacingError } from '../../core/errors.js';
 import type { OutgoingMessage } from '../../core/notifier.js';
 import { mentionUser } from '../../core/safe-text.js';
+import { writePrivateFile } from '../../storage/private-files.js';
 import { foldText } from '../../core/text.js';
 import type { Logger } from '../../logger.js';
 import type { Directory, Receiver } from './directory.js';
@@ -352,7 +352,6 @@ function slugify(text: string): string {
  */
 export function writeFaqDraft(ticket: Ticket, answeredBy: string, dataDir: string, now: Date): string {
   const dir = path.join(dataDir, 'drafts');
-  mkdirSync(dir, { recursive: true });
   const id = slugify(ticket.question);
   const title = ticket.question.replace(/\s+/g, ' ').trim();
   const frontMatter = {
@@ -369,6 +368,6 @@ export function writeFaqDraft(ticket: Ticket, answeredBy: string, dataDir: strin
     `# remplacer la source par un document seed ou une URL datée, vérifier le sujet et la route.\n` +
     `${stringifyYaml(frontMatter).trimEnd()}\n---\n${(ticket.answer ?? '').trim()}\n`;
   const file = path.join(dir, `ticket-${ticket.id}-${id}.md`);
-  writeFileSync(file, text, 'utf8');
+  writePrivateFile(file, text);
   return file;
 }

@@ -164,9 +164,10 @@ export function createHttpApp(deps: HttpDeps): express.Express {
 
   http.get('/healthz', (_req, res) => send(res, 200, { status: 'ok' }));
 
+  // Unauthenticated and reachable by anyone who reaches the port: it names problems, never where files are.
   http.get('/readyz', async (_req, res) => {
     const report = await deps.readiness();
-    send(res, report.ready ? 200 : 503, report.body);
+    send(res, report.ready ? 200 : 503, withoutPaths(report.body));
   });
 
   http.post(
@@ -319,6 +320,17 @@ function verify<T>(check: () => T, log: Logger, fields: Record<string, unknown>)
     }
     throw error;
   }
+}
+
+/** An absolute file path (`/data/x/y.yaml`, `C:\\data\\y`): replaced by its last part. */
+const ABSOLUTE_PATH = /(?<![\w.:/])(?:\/|[A-Za-z]:\\)(?:[^\s/\\'"()]+[/\\])+([^\s/\\'"()]*)/g;
+
+/** Every string of a JSON value without absolute paths (a file name is enough to tell which file). */
+export function withoutPaths(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(ABSOLUTE_PATH, (_match, last: string) => last || '…');
+  if (Array.isArray(value)) return value.map(withoutPaths);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, withoutPaths(inner)]));
+  return value;
 }
 
 function fieldsOf(issues: readonly { path: readonly PropertyKey[] }[]): string {
