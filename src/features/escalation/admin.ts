@@ -168,7 +168,11 @@ export function registerEscalationAdmin(
       if (sub === 'export') {
         const exported = exportCsv(foldText(rest) || 'tickets', now);
         if (typeof exported === 'string') return message(exported);
-        if (!deps.notifier.canPost) return message(`**${exported.name}**\n\`\`\`\n${exported.csv}\`\`\``);
+        if (!deps.notifier.canPost) {
+          // A fence longer than any backtick run in the cells: a question cannot close it and be read as Markdown.
+          const fence = '`'.repeat(Math.max(3, ...[...exported.csv.matchAll(/`+/g)].map((run) => run[0].length + 1)));
+          return message(`**${exported.name}**\n${fence}\n${exported.csv}${fence}`);
+        }
         await deps.notifier.sendDirect(input.user.id, {
           text: `📎 Export ${exported.name}`,
           file: { name: exported.name, mimeType: 'text/csv', content: exported.csv },

@@ -3,6 +3,7 @@ import type { Conversation } from '../../../src/core/incoming.js';
 import type { OutgoingMessage } from '../../../src/core/notifier.js';
 import type { LoggedQuestion } from '../../../src/features/ports.js';
 import { ATTACK, render, serverMentions } from '../../support/mattermost-markdown.js';
+import { createRecordingNotifier } from '../../support/recording-notifier.js';
 import { ADMIN, ALICE, askAndConfirm, asMessage, createFakeFaq, createHarness, settle, withProfile } from './harness.js';
 
 const SUPPORT_NORD: Conversation = { channelId: 'support-nord', kind: 'channel' };
@@ -165,5 +166,18 @@ describe('escalation: one ticket per question, whatever the clicks (issue 16, fi
     const card = h.notifier.posts.filter((post) => post.kind === 'update').at(-1)!;
     expect(card.message.fields?.find((field) => field.title === 'État')?.value).toBe('🔒 Clos');
     expect(card.message.buttons ?? []).toEqual([]);
+  });
+});
+
+describe('escalation: an export shown in the reply (no Mattermost to send a file) stays a code block', () => {
+  it('keeps a question with its own fence inside the block', async () => {
+    const h = createHarness({ notifier: createRecordingNotifier({ canPost: false }) });
+    await withProfile(h);
+    const confirm = (await h.say(ALICE, 'referent', 'Ma question sur le CCP1\n```\n# ANNONCE OFFICIELLE\nfin')).buttons!.find((b) => b.action === 'escalation.confirm')!;
+    await h.click(ALICE, confirm.action, { ...confirm.payload });
+    const reply = await h.say(ADMIN, 'certif-admin', 'export tickets');
+    const types = render(reply.text).types;
+    expect(types.has('heading'), reply.text).toBe(false);
+    expect(types.has('code_block'), reply.text).toBe(true);
   });
 });
