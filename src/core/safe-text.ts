@@ -31,6 +31,7 @@ const ACTED_ON = new RegExp(
     '\\$', // inline LaTeX
     '[A-Za-z][A-Za-z\\d.+-]*:(?:\\/|[\\p{L}\\d%])', // scheme: http://, mailto:, tel:…
     'www\\d{0,3}\\.', // www. links
+    '<', // autolinks and HTML: a `<` just before a code span would open an autolink across it (<`@x>`)
     '[\\p{L}\\d-]+\\.\\p{L}{2,}\\/', // domain.tld/path
   ].join('|'),
   'u',

@@ -21,6 +21,7 @@ const MORE_CONSTRUCTS = [
   '\\@channel \\`@all\\` `@here` ``@channel``',
   '*gras* **gras** _it_ __it__ [ref]: https://evil.example',
   'ligne\u202Eesrever\u2066 fin',
+  '<@channel>@ <`@here>',
 ];
 
 function expectInert(markdown: string, source: string): void {
