@@ -6,6 +6,7 @@ import { createConcurrencyGuard, createRateLimiter } from './core/guards.js';
 import { createRouter, type Router } from './core/router.js';
 import type { Logger } from './logger.js';
 import { MATTERMOST_MIGRATIONS } from './mattermost/answered-posts.js';
+import { createHandledInputStore, HANDLED_INPUT_MIGRATIONS } from './mattermost/handled-inputs.js';
 import { FAQ_MIGRATIONS, registerFaq } from './features/faq/faq-handlers.js';
 import { createPersonalDataRegistry, type PersonalDataRegistry } from './features/privacy/personal-data.js';
 import { registerPrivacy } from './features/privacy/privacy-handlers.js';
@@ -88,6 +89,7 @@ export interface AppOptions {
 /** Every feature's schema changes, in order. A feature appends its own list here (ids prefixed by the feature). */
 export const ALL_MIGRATIONS: readonly Migration[] = [
   ...MATTERMOST_MIGRATIONS,
+  ...HANDLED_INPUT_MIGRATIONS,
   // feature migrations
   ...DOSSIER_MIGRATIONS,
   ...DEADLINE_MIGRATIONS,
@@ -107,6 +109,7 @@ export function createApp(options: AppOptions): App {
     log,
     clock,
     rateLimiter: createRateLimiter({ perMinute: config.rateLimitPerMinute }),
+    clickRateLimiter: createRateLimiter({ perMinute: config.clickRateLimitPerMinute }),
     concurrency: createConcurrencyGuard(config.maxConcurrentRequests),
     observe: (incoming, reply, durationMs) => metrics.observeInput(incoming, reply, durationMs),
   });
@@ -143,6 +146,19 @@ export function createApp(options: AppOptions): App {
     personalData: createPersonalDataRegistry(),
   };
   registerFeatures(deps);
+  const handled = createHandledInputStore(db);
+  deps.personalData.add({
+    label: 'Réponses à vos derniers clics',
+    purpose:
+      'Répondre de la même façon, sans rien refaire, si Mattermost renvoie un clic ou un formulaire déjà traité ; ' +
+      'gardées le temps de validité du bouton ou du formulaire.',
+    exportFor: (userId) => ({ count: handled.countFor(userId) }),
+    summarize: (userId) => {
+      const count = handled.countFor(userId);
+      return count > 0 ? `${count} réponse${count > 1 ? 's' : ''} à des clics ou formulaires récents` : undefined;
+    },
+    eraseFor: (userId) => handled.eraseFor(userId),
+  });
 
   let started = false;
   return {

@@ -92,6 +92,8 @@ const envSchema = z.object({
 
   RETENTION_DAYS: integer(365, 1, 3650),
   RATE_LIMIT_PER_MINUTE: integer(20, 1, 10_000),
+  /** Clicks and dialog submissions per user and minute (a budget apart from what users type). */
+  RATE_LIMIT_CLICKS_PER_MINUTE: integer(60, 1, 10_000),
   MAX_CONCURRENT_REQUESTS: integer(64, 1, 10_000),
 });
 
@@ -122,6 +124,7 @@ export interface Config {
   };
   retentionDays: number;
   rateLimitPerMinute: number;
+  clickRateLimitPerMinute: number;
   maxConcurrentRequests: number;
 }
 
@@ -184,6 +187,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     },
     retentionDays: e.RETENTION_DAYS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    clickRateLimitPerMinute: e.RATE_LIMIT_CLICKS_PER_MINUTE,
     maxConcurrentRequests: e.MAX_CONCURRENT_REQUESTS,
   };
   return deepFreeze(config);

@@ -1,6 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Notifier, OutgoingMessage, PostRef } from '../core/notifier.js';
+import { writePrivateFile } from '../storage/private-files.js';
 import { joinMessage } from './render-text.js';
 
 /**
@@ -13,10 +13,9 @@ export function createConsoleNotifier(options: { write: (text: string) => void; 
     counter += 1;
     let text = joinMessage(message.text, message.fields, message.buttons);
     if (message.file) {
-      const dir = path.join(options.dataDir, 'outbox-files');
-      mkdirSync(dir, { recursive: true });
-      const file = path.join(dir, path.basename(message.file.name));
-      writeFileSync(file, message.file.content);
+      // Exports hold tickets and questions: 0600, like every data file.
+      const file = path.join(options.dataDir, 'outbox-files', path.basename(message.file.name));
+      writePrivateFile(file, message.file.content);
       text += `\n📎 Fichier écrit : ${file}`;
     }
     options.write(`\n── ${where} ──\n${text}\n`);

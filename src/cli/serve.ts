@@ -12,8 +12,11 @@ import type { CliIo } from './io.js';
  * so that a fresh `npm start` is usable at once.
  */
 
+/** Stands for the configured slash-command token in the banner: a secret is never printed. */
+export const TOKEN_PLACEHOLDER = '<un-jeton-de-MM_COMMAND_TOKENS>';
+
 export function localModeHelp(bot: RunningBot, tokens: readonly string[]): string {
-  const token = tokens[0] ?? 'un-jeton-de-test';
+  const token = tokens.length > 0 ? TOKEN_PLACEHOLDER : 'un-jeton-de-test';
   const lines = [
     '',
     `certif-bot tourne en mode local sur ${bot.url} (aucun serveur Mattermost configuré).`,

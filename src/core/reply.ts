@@ -45,6 +45,8 @@ export interface MessageReply {
 export interface ReplyMeta {
   /** Set when a guard refused the input before any feature saw it. */
   refused?: 'rate_limited' | 'busy';
+  /** Set by the router's error boundary: the handler failed, so nothing is known to be done (a retry may go on). */
+  failed?: true;
   faq?: {
     outcome: 'answered' | 'clarified' | 'abstained' | 'small_talk' | 'invalid';
     entry: string | null;

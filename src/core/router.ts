@@ -39,13 +39,17 @@ export interface Router {
 
 export const RATE_LIMITED_TEXT =
   "Vous m'envoyez beaucoup de messages d'affilée : patientez une minute, puis reposez votre question.";
+export const CLICKS_RATE_LIMITED_TEXT =
+  "Vous cliquez ou envoyez des formulaires très vite d'affilée : patientez une minute, puis réessayez. Rien n'a été fait pour ce clic.";
 export const BUSY_TEXT = 'Je reçois beaucoup de demandes en ce moment : réessayez dans quelques secondes.';
 
 export interface RouterOptions {
   log: Logger;
   clock: Clock;
-  /** Per-user limit on typed chat inputs (commands and messages); clicks, dialogs and the console are not limited. */
+  /** Per-user limit on typed chat inputs (commands and messages); the console is not limited. */
   rateLimiter?: RateLimiter;
+  /** Per-user limit on clicks and dialog submissions (a separate budget: a checklist takes several clicks in a row). */
+  clickRateLimiter?: RateLimiter;
   concurrency?: ConcurrencyGuard;
   /** Called once per handled input, after the reply is built (metrics). */
   observe?: (incoming: Incoming, reply: Reply, durationMs: number) => void;
@@ -129,6 +133,10 @@ export function createRouter(deps: RouterOptions): Router {
     if (typed && deps.rateLimiter && !deps.rateLimiter.tryTake(incoming.user.id, ctx.now)) {
       return message(RATE_LIMITED_TEXT, { meta: { refused: 'rate_limited' } });
     }
+    const clicked = (incoming.kind === 'action' || incoming.kind === 'dialog') && incoming.transport !== 'console';
+    if (clicked && deps.clickRateLimiter && !deps.clickRateLimiter.tryTake(incoming.user.id, ctx.now)) {
+      return message(CLICKS_RATE_LIMITED_TEXT, { meta: { refused: 'rate_limited' } });
+    }
     const release = deps.concurrency ? deps.concurrency.tryEnter() : () => undefined;
     if (!release) return message(BUSY_TEXT, { meta: { refused: 'busy' } });
     try {
@@ -140,8 +148,8 @@ export function createRouter(deps: RouterOptions): Router {
         return message(error.userMessage);
       }
       ctx.log.error({ err: error, error: describeError(error) }, 'handler failed');
-      if (isStorageFailure(error)) return message(`${STORAGE_FAILURE_TEXT}\n\nRéférence : \`${requestId.slice(0, 8)}\``);
-      return message(`${GENERIC_FAILURE_TEXT}\n\nRéférence : \`${requestId.slice(0, 8)}\``);
+      const text = isStorageFailure(error) ? STORAGE_FAILURE_TEXT : GENERIC_FAILURE_TEXT;
+      return message(`${text}\n\nRéférence : \`${requestId.slice(0, 8)}\``, { meta: { failed: true } });
     } finally {
       release();
     }
@@ -189,7 +197,7 @@ export function createRouter(deps: RouterOptions): Router {
         {
           ...bindings,
           userId: incoming.user.id,
-          outcome: meta?.faq?.outcome ?? meta?.refused ?? reply.type,
+          outcome: meta?.faq?.outcome ?? meta?.refused ?? (meta?.failed ? 'failed' : reply.type),
           ...(meta?.faq ? { entry: meta.faq.entry, questionId: meta.faq.questionId } : {}),
           durationMs,
         },

@@ -7,6 +7,7 @@ import { NotifierUnavailableError, type Notifier } from '../core/notifier.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createAnsweredPostStore } from './answered-posts.js';
+import { createHandledInputStore } from './handled-inputs.js';
 import { createMattermostClient, DEFAULT_RETRY, IN_REQUEST_RETRY, type MattermostClient, type RetryPolicy } from './client.js';
 import { ACTION_ROUTE, createHttpApp, DIALOG_ROUTE, type ReadinessReport } from './http/server.js';
 import { createButtonFactory, createMattermostNotifier, createPoster } from './poster.js';
@@ -180,6 +181,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       usernameOf: async (userId) => (client ? client.getUser(userId, { inRequest: true }).then((user) => user.username, () => '') : ''),
       readiness,
       metrics: options.metrics,
+      handled: createHandledInputStore(app.db),
     });
 
     const listening = http.listen(options.port ?? config.port, options.host ?? '0.0.0.0');

@@ -4,7 +4,7 @@ import { NotInChannelError, type Notifier, type OutgoingMessage, type PostRef } 
 import type { Button } from '../core/reply.js';
 import { MattermostApiError, pendingPostIdFor, type CallOptions, type MattermostClient } from './client.js';
 import { renderPostParts, renderUpdate, type ButtonTarget } from './render.js';
-import { EPHEMERAL_BUTTON_TTL_MS, POST_BUTTON_TTL_MS, type Signer } from './signing.js';
+import { EPHEMERAL_BUTTON_TTL_MS, newOnceId, POST_BUTTON_TTL_MS, type Signer } from './signing.js';
 
 /** Who may click the buttons of one message, and where they live (see signing.ts). */
 export interface ButtonScope {
@@ -36,6 +36,7 @@ export function createButtonFactory(deps: { signer: Signer; clock: Clock; action
             origin: scope.origin,
             responseUrl: scope.origin === 'ephemeral' ? scope.responseUrl : undefined,
             expiresAt: deps.clock.now().getTime() + ttl,
+            once: newOnceId(),
           });
         },
       };

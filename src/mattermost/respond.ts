@@ -15,7 +15,7 @@ import {
   type ActionResponse,
   type SlashResponse,
 } from './render.js';
-import { DIALOG_STATE_TTL_MS, type ActionGrant, type DialogGrant, type Signer } from './signing.js';
+import { DIALOG_STATE_TTL_MS, newOnceId, type ActionGrant, type DialogGrant, type Signer } from './signing.js';
 
 /**
  * Turns a `Reply` into what Mattermost needs for each kind of input. The rules come from what a real server does
@@ -67,7 +67,7 @@ export type ReceivedAt = number;
 export interface Responder {
   forCommand(input: CommandInput, reply: Reply, responseUrl: string, receivedAt?: ReceivedAt): Promise<SlashResponse>;
   forAction(input: ActionInput, grant: ActionGrant, reply: Reply, receivedAt?: ReceivedAt): Promise<ActionResponse>;
-  forDialog(input: DialogInput, grant: DialogGrant, reply: Reply, receivedAt?: ReceivedAt): Promise<{ errors?: Record<string, string> }>;
+  forDialog(input: DialogInput, grant: DialogGrant, reply: Reply, receivedAt?: ReceivedAt): Promise<{ errors?: Record<string, string>; error?: string }>;
   /**
    * A mention or DM, answered in the background. `lookBack`: this post may have been answered by an earlier attempt
    * whose response was lost (a catch-up after a failure or a crash), so look for the answer before posting.
@@ -102,6 +102,7 @@ export function createResponder(deps: ResponderDeps): Responder {
       rootId: context.rootId,
       responseUrl: context.responseUrl,
       expiresAt: deps.clock.now().getTime() + DIALOG_STATE_TTL_MS,
+      once: newOnceId(),
     });
     try {
       await deps.client.openDialog({ trigger_id: context.triggerId, url, dialog: renderDialog(reply.dialog, state) });
@@ -211,6 +212,8 @@ export function createResponder(deps: ResponderDeps): Responder {
 
     async forDialog(input, grant, reply, receivedAt) {
       if (reply.type === 'dialog_errors') return { errors: { ...reply.errors } };
+      // A guard's refusal (too many submissions, too busy) is shown in the dialog, which stays open: nothing is posted.
+      if (reply.type === 'message' && reply.meta?.refused) return { error: reply.text };
       const call = inRequest(receivedAt);
       const message = replyAsMessage(reply);
       if (!message || message.text === '') return {};

@@ -1,10 +1,11 @@
 import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import type { Payload, Scalar } from '../core/incoming.js';
 import type { Logger } from '../logger.js';
+import { writePrivateFile } from '../storage/private-files.js';
 
 /**
  * Mattermost does not sign button clicks nor dialog submissions: the server POSTs whatever `integration.context`
@@ -34,6 +35,11 @@ export interface ActionGrant {
   /** The slash command's response_url: lets a click on an ephemeral reply answer with new buttons. */
   responseUrl?: string;
   expiresAt: number;
+  /**
+   * One-time id of this button (random, signed): a click that comes back with it again is a replay, answered with
+   * the first answer and acted on once (see handled-inputs.ts). Absent on buttons signed before it existed.
+   */
+  once?: string;
 }
 
 export interface DialogGrant {
@@ -44,6 +50,8 @@ export interface DialogGrant {
   rootId?: string;
   responseUrl?: string;
   expiresAt: number;
+  /** One-time id of this opened dialog: its submission is acted on once, whatever the number of submissions. */
+  once?: string;
 }
 
 export type RejectionReason = 'malformed' | 'forged' | 'expired' | 'wrong_user' | 'wrong_channel';
@@ -69,6 +77,7 @@ const actionContextSchema = z.object({
   o: z.enum(['e', 'p']),
   ru: z.string().max(2000),
   x: z.number().int(),
+  n: z.string().min(1).max(64).optional(),
   s: z.string().min(1).max(200),
 });
 
@@ -83,6 +92,7 @@ const dialogStateSchema = z.object({
   r: z.string().max(64),
   ru: z.string().max(2000),
   x: z.number().int(),
+  n: z.string().min(1).max(64).optional(),
 });
 
 export interface Signer {
@@ -96,14 +106,20 @@ export interface Signer {
   verifyDialogState(state: string, submit: { userId: string; channelId: string; callbackId: string }): DialogGrant;
 }
 
+/** A fresh one-time id for a button or a dialog: 96 random bits. */
+export function newOnceId(): string {
+  return randomBytes(12).toString('base64url');
+}
+
 export function createSigner(secret: string, clock: Clock): Signer {
   // A derived key per use, so that a button context can never be replayed as a dialog state or the reverse.
   const actionKey = createHmac('sha256', secret).update('certif-bot/action/v1').digest();
   const dialogKey = createHmac('sha256', secret).update('certif-bot/dialog/v1').digest();
   const mac = (key: Buffer, data: string) => createHmac('sha256', key).update(data).digest('base64url');
 
+  // The one-time id is signed too; a context signed before it existed (no `n`) keeps its original material.
   const actionMaterial = (c: Omit<ActionContext, 's'>) =>
-    JSON.stringify([c.v, c.a, canonicalPayload(c.p), c.u, c.c, c.r, c.o, c.ru, c.x]);
+    JSON.stringify([c.v, c.a, canonicalPayload(c.p), c.u, c.c, c.r, c.o, c.ru, c.x, ...(c.n === undefined ? [] : [c.n])]);
 
   return {
     signAction(grant) {
@@ -117,6 +133,7 @@ export function createSigner(secret: string, clock: Clock): Signer {
         o: grant.origin === 'ephemeral' ? ('e' as const) : ('p' as const),
         ru: grant.responseUrl ?? '',
         x: Math.floor(grant.expiresAt / 1000),
+        ...(grant.once ? { n: grant.once } : {}),
       };
       return { ...unsigned, s: mac(actionKey, actionMaterial(unsigned)) };
     },
@@ -141,6 +158,7 @@ export function createSigner(secret: string, clock: Clock): Signer {
         origin: c.o === 'e' ? 'ephemeral' : 'post',
         responseUrl: c.ru || undefined,
         expiresAt: c.x * 1000,
+        ...(c.n ? { once: c.n } : {}),
         ...(typeof selected === 'string' ? { selectedOption: selected } : {}),
       };
     },
@@ -156,6 +174,7 @@ export function createSigner(secret: string, clock: Clock): Signer {
           r: grant.rootId ?? '',
           ru: grant.responseUrl ?? '',
           x: Math.floor(grant.expiresAt / 1000),
+          ...(grant.once ? { n: grant.once } : {}),
         }),
       ).toString('base64url');
       return `${body}.${mac(dialogKey, body)}`;
@@ -187,6 +206,7 @@ export function createSigner(secret: string, clock: Clock): Signer {
         rootId: d.r || undefined,
         responseUrl: d.ru || undefined,
         expiresAt: d.x * 1000,
+        ...(d.n ? { once: d.n } : {}),
       };
     },
   };
@@ -232,12 +252,11 @@ export function resolveActionSecret(options: { actionSecret?: string; dataDir: s
       chmodSync(file, 0o600);
       return stored;
     }
-    options.log?.warn({ file }, 'action secret file is too short: generating a new one');
+    options.log?.warn({ file: path.basename(file) }, 'action secret file is too short: generating a new one');
   }
-  mkdirSync(options.dataDir, { recursive: true });
   const secret = randomBytes(32).toString('base64url');
-  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
-  options.log?.info({ file }, 'generated the action secret (ACTION_SECRET not set)');
+  // A new 0600 file renamed over the old one: the secret is never written into a file that others can read.
+  writePrivateFile(file, `${secret}\n`);
+  options.log?.info({ file: path.basename(file) }, 'generated the action secret (ACTION_SECRET not set)');
   return secret;
 }

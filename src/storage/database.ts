@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { ensurePrivateFile, tightenIfPresent } from './private-files.js';
 
 export type Database = BetterSqlite3.Database;
 
@@ -20,7 +19,13 @@ export interface OpenDatabaseOptions {
 }
 
 export function openDatabase({ file, migrations }: OpenDatabaseOptions): Database {
-  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ':memory:') {
+    // SQLite creates the -wal and -shm files with the database file's own mode: 0600 for the three (questions,
+    // tickets and profiles are personal data). An empty file is a valid empty database.
+    ensurePrivateFile(file);
+    tightenIfPresent(`${file}-wal`);
+    tightenIfPresent(`${file}-shm`);
+  }
   const db = new BetterSqlite3(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');

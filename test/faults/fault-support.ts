@@ -3,7 +3,10 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync }
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ACTION_SECRET, COMMAND_TOKEN, populateStandIn } from '../support/bot-harness.js';
+import { loadConfig } from '../../src/config.js';
+import type { Clock } from '../../src/core/clock.js';
+import { startBot, type RunningBot } from '../../src/mattermost/bot.js';
+import { ACTION_SECRET, COMMAND_TOKEN, createCapturingLogger, populateStandIn } from '../support/bot-harness.js';
 import { startMattermostStandIn, type MattermostStandIn, type StandInChannel, type StandInTeam, type StandInUser } from '../support/mattermost-stand-in.js';
 import { TEST_DIRECTORY_YAML } from '../support/test-directory.js';
 
@@ -51,6 +54,14 @@ export function freePort(): Promise<number> {
 
 export const DIRECTORY = TEST_DIRECTORY_YAML;
 
+async function waitForSocket(mm: MattermostStandIn, bot: StandInUser): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!mm.connectedUsers().includes(bot.id)) {
+    if (Date.now() > deadline) throw new Error('the in-process bot did not connect');
+    await sleep(50);
+  }
+}
+
 export interface ChildWorld {
   mm: MattermostStandIn;
   team: StandInTeam;
@@ -64,6 +75,11 @@ export interface ChildWorld {
   url: string;
   /** Starts `certif-bot serve` (again) on the same DATA_DIR and port. */
   start(): Promise<ChildProcess>;
+  /**
+   * The same bot (same DATA_DIR, Mattermost and settings) in this process, with an injected clock: to see what a
+   * restart does later than now without editing any stored time by hand. The child must be stopped first.
+   */
+  startInProcess(clock: Clock): Promise<RunningBot>;
   /** SIGKILL: no shutdown handler runs. */
   kill(): Promise<void>;
   /** SIGTERM and wait (a clean stop). */
@@ -88,6 +104,19 @@ export async function startChildWorld(): Promise<ChildWorld> {
     mm.addCommand(team, { trigger, url: `${url}/mattermost/command`, token: COMMAND_TOKEN, creator: admin });
   }
   let child: ChildProcess | undefined;
+  const env = (): Record<string, string> => ({
+    TZ: 'Europe/Paris',
+    PORT: String(port),
+    PUBLIC_URL: url,
+    DATA_DIR: dataDir,
+    KNOWLEDGE_DIR: path.join(ROOT, 'knowledge'),
+    DIRECTORY_FILE: path.join(dataDir, 'directory.yaml'),
+    MM_URL: mm.url,
+    MM_BOT_TOKEN: botUser.token,
+    MM_COMMAND_TOKENS: COMMAND_TOKEN,
+    ACTION_SECRET,
+    LOG_LEVEL: 'info',
+  });
 
   const exited = (process: ChildProcess) =>
     process.exitCode !== null || process.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => process.once('exit', () => resolve()));
@@ -107,20 +136,7 @@ export async function startChildWorld(): Promise<ChildWorld> {
       const fd = openSync(logFile, 'a');
       const started = spawn(process.execPath, [path.join(ROOT, 'bin/certif-bot.js'), 'serve'], {
         cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          TZ: 'Europe/Paris',
-          PORT: String(port),
-          PUBLIC_URL: url,
-          DATA_DIR: dataDir,
-          KNOWLEDGE_DIR: path.join(ROOT, 'knowledge'),
-          DIRECTORY_FILE: path.join(dataDir, 'directory.yaml'),
-          MM_URL: mm.url,
-          MM_BOT_TOKEN: botUser.token,
-          MM_COMMAND_TOKENS: COMMAND_TOKEN,
-          ACTION_SECRET,
-          LOG_LEVEL: 'info',
-        },
+        env: { PATH: process.env.PATH ?? '', ...env() },
         stdio: ['ignore', fd, fd],
       });
       closeSync(fd);
@@ -137,6 +153,11 @@ export async function startChildWorld(): Promise<ChildWorld> {
         await sleep(50);
       }
       return started;
+    },
+    async startInProcess(clock) {
+      const bot = await startBot({ config: loadConfig(env()), log: createCapturingLogger().log, clock, port: 0, host: '127.0.0.1' });
+      await waitForSocket(mm, botUser);
+      return bot;
     },
     async kill() {
       if (!child) return;

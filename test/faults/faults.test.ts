@@ -114,16 +114,13 @@ describe('faults: Mattermost API errors', () => {
     }
   });
 
-  it('API 5xx for 30 s: mentions, DMs, tickets, reminders and feedback are delivered once after the outage', async () => {
+  it('API 5xx for 30 s: mentions, DMs, tickets and reminders are delivered once after the outage', async () => {
     const { world, support, clock, close } = await escalationWorld();
     try {
       await declareProfile(world, world.alice);
-      // Before the outage: a reminder that falls due during it, and a FAQ answer whose feedback is given during it.
+      // Before the outage: a reminder that falls due during it.
       await world.mm.executeCommand(world.alice, world.channel, '/deadline examen 12/01/2027');
       await world.mm.executeCommand(world.alice, world.channel, '/deadline rappels oui');
-      const faq = await world.mm.executeCommand(world.bob, world.channel, '/certif quel est le délai pour passer la certification ?');
-      const faqReply = faq.ephemerals.at(-1);
-      const feedbackButton = faqReply && JSON.stringify(faqReply.props).includes('Utile') ? '👍 Utile' : undefined;
 
       const outageStart = Date.now();
       world.mm.failRequests({ forMs: 30_000, status: 503 });
@@ -133,9 +130,6 @@ describe('faults: Mattermost API errors', () => {
       const { click } = await askReferent(world, world.alice, 'Quand vais-je recevoir ma convocation au CCP1 ?');
       const runner = createReminderRunner({ db: world.app.db, notifier: world.app.notifier, log: createSilentLogger(), timeZone: 'Europe/Paris' });
       const duringOutage = await runner.runDueReminders(new Date('2027-01-05T08:00:00Z'));
-      const feedbackClicks = feedbackButton
-        ? [await world.mm.clickButton(world.bob, faqReply!, feedbackButton), await world.mm.clickButton(world.bob, faqReply!, feedbackButton)]
-        : [];
       await sleep(2000);
       const nothingYet = botPostsIn(world, world.channel).length === 0 && botPostsIn(world, dm).length === 0 && ticketCards(world, support).length === 0;
 
@@ -157,23 +151,57 @@ describe('faults: Mattermost API errors', () => {
       const dmPosts = botPostsIn(world, dm);
       const reminderDms = dmPosts.filter((post) => post.message.includes('⏰')).length;
       const sentReminders = count(world.app.db, "SELECT COUNT(*) AS n FROM deadline_reminders WHERE status = 'sent'");
-      const feedback = count(world.app.db, 'SELECT COUNT(*) AS n FROM faq_feedback WHERE user_id = ?', world.bob.id);
       const ready = (await fetch(`${world.bot.url}/readyz`)).status;
       record('API 5xx 30 s: during the outage', 'nothing posted, nothing crashed', `${nothingYet ? 'nothing posted' : 'posts went out'}; click ${click.ok ? 'ok' : 'failed'}; reminder run ${JSON.stringify(duringOutage)}`, nothingYet && duringOutage.failed === 1);
       record('API 5xx 30 s: mention', '1 answer after the outage', `${mentionAnswers}`, mentionAnswers === 1);
       record('API 5xx 30 s: DM to the bot', '1 answer after the outage', `${dmPosts.length - reminderDms} answer(s)`, dmPosts.length - reminderDms === 1);
       record('API 5xx 30 s: ticket', '1 ticket, 1 card, outbox empty', `${tickets} ticket(s), ${cards} card(s), ${undelivered} undelivered`, tickets === 1 && cards === 1 && undelivered === 0);
       record('API 5xx 30 s: reminder', '1 DM, row sent', `${reminderDms} DM(s); run after ${JSON.stringify(afterOutage)}; ${sentReminders} sent row(s)`, reminderDms === 1 && afterOutage.sent === 1 && sentReminders === 1);
-      if (feedbackButton) {
-        record('API 5xx 30 s: FAQ feedback (clicked twice)', '1 feedback row', `${feedback} row(s); clicks ${feedbackClicks.map((c) => (c.ok ? 'ok' : 'failed')).join(',')}`, feedback === 1);
-      } else {
-        record('API 5xx 30 s: FAQ feedback', 'an answer with feedback buttons', `no feedback button on: ${faqReply?.message.slice(0, 80) ?? 'no reply'}`, false);
-      }
       record('API 5xx 30 s: recovery', '/readyz 200 without restart', `/readyz ${ready}`, ready === 200);
     } finally {
       await close();
     }
   }, 90_000);
+});
+
+describe('faults: replays during an outage', () => {
+  // Replaces « FAQ feedback clicked twice → 1 row », which could not fail (a primary key forbade the duplicate and no
+  // Mattermost call was involved): here the second submission would record a second answer and relay it again.
+  it('the receiver submits the answer dialog twice while Mattermost is down: 1 answer, 1 relay once it is back', async () => {
+    const { world, support, clock, close } = await escalationWorld();
+    try {
+      await declareProfile(world, world.alice);
+      await askReferent(world, world.alice, 'Quand vais-je recevoir ma convocation au CCP1 ?');
+      await waitFor(() => ticketCards(world, support).length === 1, { what: 'the ticket card', timeoutMs: 10_000 });
+      const card = ticketCards(world, support)[0]!;
+      await world.mm.clickButton(world.bob, card, 'Répondre');
+      const dialog = await waitFor(() => world.mm.dialogs.at(-1), { what: 'the answer dialog' });
+      const relays = () => botPostsIn(world, world.mm.directChannel(world.alice, world.botUser)).filter((post) => post.message.includes('Réponse à votre question')).length;
+
+      const outageStart = Date.now();
+      world.mm.failRequests({ forMs: 6000, status: 503 });
+      const answer = { reponse: 'Elle vous sera envoyée par courriel trois semaines avant la session.' };
+      const submissions = [await world.mm.submitDialog(world.bob, dialog, answer), await world.mm.submitDialog(world.bob, dialog, answer)];
+      const relaysDuring = relays();
+      await waitFor(() => Date.now() - outageStart > 6500, { timeoutMs: 10_000 });
+      clock.advance(16 * 60_000); // past the outbox's backoff
+      await waitFor(() => relays() > 0, { what: 'the relay after the outage', timeoutMs: 20_000 });
+      clock.advance(16 * 60_000);
+      await sleep(3000);
+
+      const answered = count(world.app.db, "SELECT COUNT(*) AS n FROM escalation_ticket_events WHERE event = 'answered'");
+      const relayed = relays();
+      const statuses = submissions.map((submission) => submission.httpStatus);
+      record(
+        'API 5xx: answer dialog submitted twice during the outage',
+        '2 × 200, 1 answered event, 0 relay during, 1 relay after',
+        `${statuses.join(',')}; ${answered} answered event(s); ${relaysDuring} relay(s) during, ${relayed} after`,
+        statuses.every((status) => status === 200) && answered === 1 && relaysDuring === 0 && relayed === 1,
+      );
+    } finally {
+      await close();
+    }
+  }, 60_000);
 });
 
 describe('faults: disk full', () => {
@@ -278,13 +306,15 @@ describe('faults: SIGKILL', () => {
 
   const openDb = (world: ChildWorld) => new Database(path.join(world.dataDir, 'certif-bot.sqlite'), { readonly: true, fileMustExist: true });
 
-  it('killed in the middle of an escalation (card post in flight): 1 ticket, 1 card after a restart', async () => {
+  it('killed in the middle of an escalation (card post in flight), « Transmettre » twice around the restart: 1 ticket, 1 card', async () => {
     child = await startChildWorld();
     const w = child;
     await w.start();
     const profile = await w.mm.executeCommand(w.alice, w.channel, '/certif profil organisme Organisme Test cohorte Test 2026');
     expect(profile.ephemerals.at(-1)?.message).toContain('Organisme Test');
     const proposal = (await w.mm.executeCommand(w.alice, w.channel, '/referent Quand vais-je recevoir ma convocation au CCP1 ?')).ephemerals.at(-1)!;
+    // Unsure it went through, she had asked the same question a second time: another proposal, another button.
+    const second = (await w.mm.executeCommand(w.alice, w.channel, '/referent Quand vais-je recevoir ma convocation au CCP1 ?')).ephemerals.at(-1)!;
     // The card's POST reaches Mattermost, which takes 3 s to answer; the bot dies meanwhile.
     w.mm.slowResponses({ method: 'POST', path: /^\/posts$/, delayMs: 3000, times: 1 });
     const postsBefore = w.mm.requestsTo('POST', /^\/posts$/).length;
@@ -294,8 +324,9 @@ describe('faults: SIGKILL', () => {
     const clicked = await click;
     await w.start();
     await waitFor(() => ticketCards(w, w.support).length > 0, { what: 'the card after restart', timeoutMs: 20_000 });
-    // The user, unsure, clicks « Transmettre » again.
+    // After the restart she clicks « Transmettre » again on the first proposal, then on the second one.
     const again = await w.mm.clickButton(w.alice, proposal, 'Transmettre');
+    const other = await w.mm.clickButton(w.alice, second, 'Transmettre');
     await sleep(3000);
     const db = openDb(w);
     const tickets = count(db, 'SELECT COUNT(*) AS n FROM escalation_tickets');
@@ -305,10 +336,11 @@ describe('faults: SIGKILL', () => {
     const dm = w.mm.directChannel(w.alice, w.botUser);
     const notices = botPostsIn(w, dm).length;
     record(
-      'SIGKILL during an escalation',
-      '1 ticket, 1 card, outbox empty, 2nd click no new ticket',
-      `click ${clicked.ok ? 'answered' : 'cut'}; ${tickets} ticket(s), ${cards} card(s), ${notices} DM(s) to the asker, ${undelivered} undelivered; 2nd click ${again.ok ? 'ok' : 'failed'}`,
-      tickets === 1 && cards === 1 && undelivered === 0,
+      'SIGKILL during an escalation, « Transmettre » twice after',
+      '1 ticket, 1 card, outbox empty; both clicks answered, no new ticket',
+      `click ${clicked.ok ? 'answered' : 'cut'}; ${tickets} ticket(s), ${cards} card(s), ${notices} DM(s) to the asker, ${undelivered} undelivered; ` +
+        `same button again: ${JSON.stringify(again.body).slice(0, 90)}; second proposal: ${JSON.stringify(other.body).slice(0, 90)}`,
+      tickets === 1 && cards === 1 && undelivered === 0 && again.httpStatus === 200 && other.httpStatus === 200,
     );
     await w.stop();
   }, 60_000);
@@ -341,14 +373,12 @@ describe('faults: SIGKILL', () => {
     await waitFor(() => botPostsIn(w, dm).length > dmBefore, { what: 'the DM processed by Mattermost after the kill', timeoutMs: 5000 }).catch(() => undefined);
     const dmAfterKill = botPostsIn(w, dm).length - dmBefore;
     const processedAt = Date.now();
-    db = new Database(path.join(w.dataDir, 'certif-bot.sqlite'));
+    db = openDb(w);
     const claimed = db.prepare('SELECT status FROM deadline_reminders WHERE id = ?').get(first.id) as { status: string };
-    // The killed run's claim is taken back after 10 minutes: let them pass (in the data). By then Mattermost has long
-    // forgotten the DM's pending_post_id (it keeps them 30 s): wait that long in real time so that the stand-in does too.
-    db.prepare('UPDATE deadline_reminders SET claimed_at = ? WHERE id = ?').run(new Date(Date.now() - 11 * 60_000).toISOString(), first.id);
     db.close();
+    // Mattermost forgets a pending_post_id after 30 s: wait that long in real time so that the stand-in does too, and a
+    // resend would really post twice.
     await waitFor(() => Date.now() - processedAt > 31_000, { timeoutMs: 40_000 });
-    await w.start();
     const statusOf = () => {
       const reader = openDb(w);
       try {
@@ -357,19 +387,72 @@ describe('faults: SIGKILL', () => {
         reader.close();
       }
     };
-    await waitFor(() => statusOf() === 'sent', { what: 'the reminder retried and marked sent', timeoutMs: 15_000 });
+    // The killed run's claim is taken back 10 minutes after it was made (STALE_CLAIM_MS): restarts with a clock
+    // 9 minutes, then 11 minutes ahead. The first must leave it alone, the second send it once.
+    const early = await w.startInProcess({ now: () => new Date(Date.now() + 9 * 60_000) });
     await sleep(3000);
+    await early.close();
+    const statusEarly = statusOf();
+    const remindersEarly = botPostsIn(w, dm).length - dmBefore;
+    const late = await w.startInProcess({ now: () => new Date(Date.now() + 11 * 60_000) });
+    await waitFor(() => statusOf() === 'sent', { what: 'the reminder retried and marked sent', timeoutMs: 15_000 }).catch(() => undefined);
+    await sleep(3000);
+    await late.close();
     db = openDb(w);
     const row = db.prepare('SELECT status FROM deadline_reminders WHERE id = ?').get(first.id) as { status: string };
     const sent = count(db, "SELECT COUNT(*) AS n FROM deadline_reminders WHERE status = 'sent'");
     db.close();
     const reminders = botPostsIn(w, dm).length - dmBefore;
     record(
-      'SIGKILL during a reminder run',
-      '1 reminder DM, row sent',
-      `row ${claimed.status} at the kill (${dmAfterKill} DM reached Mattermost) → ${row.status}; ${reminders} DM(s); ${sent} sent row(s)`,
-      reminders === 1 && row.status === 'sent' && sent === 1,
+      'SIGKILL during a reminder run; restarts 9 then 11 min later (clock)',
+      'claim kept at +9 min; 1 reminder DM, row sent at +11 min',
+      `row ${claimed.status} at the kill (${dmAfterKill} DM reached Mattermost); +9 min: ${statusEarly}, ${remindersEarly} DM(s); ` +
+        `+11 min: ${row.status}; ${reminders} DM(s); ${sent} sent row(s)`,
+      statusEarly === 'sending' && remindersEarly === dmAfterKill && reminders === 1 && row.status === 'sent' && sent === 1,
+    );
+  }, 90_000);
+
+  it('killed during a burst of writes: every confirmed write is stored, the database is intact, the bot restarts', async () => {
+    child ??= await startChildWorld();
+    const w = child;
+    await w.start();
+    const users = Array.from({ length: 40 }, (_, index) => {
+      const user = w.mm.addUser(`rafale${index}`);
+      w.channel.members.add(user.id);
+      return user;
+    });
+    // 80 writes at once (two per user), and SIGKILL as soon as 20 are answered.
+    let answered = 0;
+    const sent = users.flatMap((user) =>
+      (['/dossier coche dp', '/deadline 31/08/2026'] as const).map(async (command) => {
+        const outcome = await w.mm.executeCommand(user, w.channel, command);
+        answered += 1;
+        const reply = outcome.ephemerals.at(-1)?.message ?? '';
+        return { user, command, reply, status: outcome.httpStatus, error: outcome.error, confirmed: command === '/deadline 31/08/2026' ? /Vos dates sont enregistrées/.test(reply) : /^✅ Coché/.test(reply) };
+      }),
+    );
+    await waitFor(() => answered >= 20, { what: '20 answers', timeoutMs: 20_000 });
+    await w.kill();
+    const outcomes = await Promise.all(sent);
+    // Read-write, as the restarted bot opens it: SQLite recovers the killed process's WAL first.
+    const db = new Database(path.join(w.dataDir, 'certif-bot.sqlite'));
+    const integrity = db.pragma('integrity_check', { simple: true });
+    const stored = (outcome: (typeof outcomes)[number]) =>
+      outcome.command === '/deadline 31/08/2026'
+        ? count(db, 'SELECT COUNT(*) AS n FROM deadline_calendars WHERE user_id = ?', outcome.user.id) === 1
+        : count(db, "SELECT COUNT(*) AS n FROM dossier_items WHERE user_id = ? AND item = 'dp'", outcome.user.id) === 1;
+    const confirmed = outcomes.filter((outcome) => outcome.confirmed);
+    const lost = confirmed.filter((outcome) => !stored(outcome));
+    db.close();
+    await w.start();
+    const after = await w.mm.executeCommand(users[0]!, w.channel, '/deadline 15/09/2026');
+    const restarted = /Vos dates sont enregistrées/.test(after.ephemerals.at(-1)?.message ?? '');
+    record(
+      'SIGKILL during a burst of 80 writes',
+      'some confirmed, some cut; every confirmed one stored; integrity ok; works after restart',
+      `${confirmed.length} confirmed, ${outcomes.length - confirmed.length} cut or refused; ${lost.length} confirmed but lost ${JSON.stringify(lost.map((o) => `${o.user.username} ${o.command} ${o.status} ${o.error} ${o.reply.slice(0, 60)}`))}; integrity ${String(integrity)}; after restart ${restarted ? 'saved' : 'not saved'}`,
+      confirmed.length > 0 && confirmed.length < outcomes.length && lost.length === 0 && integrity === 'ok' && restarted,
     );
     await w.stop();
-  }, 90_000);
+  }, 60_000);
 });

@@ -21,27 +21,29 @@ afterAll(() => {
   for (const [property, runs] of Object.entries(tally)) appendFileSync(file, `${JSON.stringify({ property, runs })}\n`);
 });
 
-/** `fc.assert` with FUZZ_RUNS cases (times `weight`), counted under `name`. */
+/**
+ * Runs a property until FUZZ_RUNS cases (times `weight`) have reached the code under test, and counts those only under
+ * `name`. A case that does not reach it (a frame or a form refused by the first check, when the property is about what
+ * comes after) says so with `fc.pre(false)`: fast-check skips it and draws another, and it is not counted.
+ */
 export async function check<Ts extends [unknown, ...unknown[]]>(
   name: string,
   property: fc.IAsyncPropertyWithHooks<Ts> | fc.IPropertyWithHooks<Ts>,
   options: { weight?: number } = {},
 ): Promise<void> {
   const numRuns = Math.max(1, Math.round(FUZZ_RUNS * (options.weight ?? 1)));
-  let ran = 0;
-  const counted = property.beforeEach((previous) => {
-    ran += 1;
-    return previous();
-  }) as typeof property;
-  try {
-    await fc.assert(counted as fc.IAsyncPropertyWithHooks<Ts>, { numRuns, endOnFailure: true });
-  } finally {
-    tally[name] = (tally[name] ?? 0) + ran;
+  const details = await fc.check(property as fc.IAsyncPropertyWithHooks<Ts>, { numRuns, endOnFailure: true, maxSkipsPerRun: 20 });
+  // `numRuns` counts the cases run to the end of the property, skipped ones apart (`numSkips`).
+  tally[name] = (tally[name] ?? 0) + details.numRuns - (details.failed ? 1 : 0);
+  if (details.failed) {
+    const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+    throw new Error(`${fc.defaultReportMessage(details) ?? `property ${name} failed`}\nCaused by: ${cause}`, { cause: details.errorInstance });
   }
 }
 
-/** What must never reach a user: a stack frame, a Node or JS error name, a file path of the bot. */
-const LEAK = /\n\s+at [^\n]*[(:]|\b(TypeError|ReferenceError|RangeError|SyntaxError|SqliteError|ZodError)\b|node:internal|\/src\/|\/dist\/|\.ts:\d+|\.js:\d+/;
+/** What must never reach a user: a stack frame, a Node or JS error name, a file path of the bot, an absolute path. */
+const LEAK =
+  /\n\s+at [^\n]*[(:]|\b(TypeError|ReferenceError|RangeError|SyntaxError|SqliteError|ZodError)\b|node:internal|\/src\/|\/dist\/|\.ts:\d+|\.js:\d+|(?:^|[\s"'(=:,[])\/(?:[\w.@-]+\/)+[\w.@-]*/;
 
 export function leaksInternals(text: string): boolean {
   return LEAK.test(text);
@@ -74,3 +76,33 @@ export const hostileText = (maxLength = 300): fc.Arbitrary<string> =>
       )
       .map((parts) => parts.join(' ')),
   );
+
+/** The cells of an RFC 4180 text (CRLF records, quoted fields with doubled quotes), as a spreadsheet reads them. */
+export function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index]!;
+    if (quoted) {
+      if (char === '"' && text[index + 1] === '"') {
+        cell += '"';
+        index += 1;
+      } else if (char === '"') quoted = false;
+      else cell += char;
+    } else if (char === '"' && cell === '') quoted = true;
+    else if (char === ',') {
+      record.push(cell);
+      cell = '';
+    } else if (char === '\r' && text[index + 1] === '\n') {
+      record.push(cell);
+      records.push(record);
+      record = [];
+      cell = '';
+      index += 1;
+    } else cell += char;
+  }
+  if (cell !== '' || record.length > 0) records.push([...record, cell]);
+  return records;
+}

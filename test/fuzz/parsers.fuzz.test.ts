@@ -42,10 +42,43 @@ const postObject = fc.record(
   { requiredKeys: [] },
 );
 
-/** A WebSocket frame as the listener receives it: sometimes a faithful `posted` event, sometimes anything. */
+/** A user's post as the server sends it: valid ids, text that often mentions the bot, sometimes in a DM. */
+const userPost = fc.record({
+  id: fc.stringMatching(/^[a-z0-9]{26}$/),
+  user_id: fc.oneof({ arbitrary: fc.constant(BOT.id), weight: 1 }, { arbitrary: fc.stringMatching(/^[a-z0-9]{26}$/), weight: 5 }),
+  channel_id: fc.stringMatching(/^[a-z0-9]{26}$/),
+  root_id: fc.oneof(fc.constant(''), fc.stringMatching(/^[a-z0-9]{26}$/)),
+  message: fc.oneof(hostileText(300), hostileText(200).map((text) => `@${BOT.username} ${text}`), hostileText(200).map((text) => `${text} @${BOT.username}`)),
+  type: fc.oneof({ arbitrary: fc.constant(''), weight: 6 }, { arbitrary: fc.constant('system_join_channel'), weight: 1 }),
+  props: fc.oneof(
+    { arbitrary: fc.constant({}), weight: 6 },
+    { arbitrary: fc.constantFrom({ from_bot: 'true' }, { from_webhook: 'true' }), weight: 1 },
+    { arbitrary: fc.dictionary(fc.string({ maxLength: 10 }), anyJson, { maxKeys: 2 }), weight: 1 },
+  ),
+  create_at: fc.integer({ min: 0 }),
+  edit_at: fc.constant(0),
+  delete_at: fc.oneof({ arbitrary: fc.constant(0), weight: 6 }, { arbitrary: fc.integer({ min: 1 }), weight: 1 }),
+});
+
+/** A faithful `posted` event: what the listener's schema accepts, so that the property reaches `decidePost`. */
+const postedFrame = fc.record({
+  event: fc.constant('posted'),
+  data: fc.record({
+    post: userPost.map((post) => JSON.stringify(post)),
+    channel_type: fc.constantFrom('O', 'P', 'D', 'G'),
+    channel_name: fc.oneof(fc.string({ maxLength: 60 }), fc.constant(`${BOT.id}__someoneelse0000000000000000`)),
+    sender_name: fc.string({ maxLength: 30 }),
+    team_id: fc.string({ maxLength: 30 }),
+    mentions: fc.oneof({ arbitrary: fc.constant(JSON.stringify([BOT.id])), weight: 3 }, { arbitrary: fc.constant(undefined), weight: 2 }, { arbitrary: fc.constant(JSON.stringify([])), weight: 1 }),
+  }),
+  seq: fc.integer(),
+});
+
+/** A WebSocket frame as the listener receives it: mostly a faithful `posted` event, sometimes anything. */
 const frame = fc.oneof(
-  anyJson,
-  fc.record({
+  { arbitrary: postedFrame, weight: 8 },
+  { arbitrary: anyJson, weight: 1 },
+  { arbitrary: fc.record({
     event: fc.oneof(fc.constant('posted'), fc.string({ maxLength: 12 })),
     data: fc.record(
       {
@@ -59,39 +92,55 @@ const frame = fc.oneof(
       { requiredKeys: [] },
     ),
     seq: fc.integer(),
-  }),
+  }), weight: 1 },
 );
 
 const validUsername = fc.stringMatching(/^[a-z][a-z0-9]{0,8}(?:[.\-_][a-z0-9]{1,8}){0,2}$/);
 
 describe('fuzz: WebSocket posted frames → Incoming', () => {
   it('parses any frame without throwing, and only answers users, never itself nor other bots', async () => {
+    let answered = 0;
+    let cases = 0;
     await check(
       'websocket posted frame',
       fc.property(frame, (raw) => {
         const parsed = postedEventSchema.safeParse(raw);
+        // A frame the schema refuses never reaches decidePost: not a case of this property.
+        fc.pre(parsed.success);
         if (!parsed.success) return;
+        cases += 1;
         const { post, channel_type: channelType, channel_name: channelName, team_id: teamId, mentions } = parsed.data.data;
         const decision = decidePost(post, { channelType, channelName, teamId, username: 'alice', mentions }, BOT);
         if (post.user_id === BOT.id) expect(decision).toEqual({ answer: false, reason: 'own_post' });
         if (post.props.from_bot === 'true' || post.props.from_bot === true) expect(decision.answer).toBe(false);
         if (post.type !== '' || post.delete_at > 0) expect(decision.answer).toBe(false);
         if (decision.answer) {
+          answered += 1;
           expect(decision.input.kind).toBe('message');
           expect(decision.input.user.id).toBe(post.user_id);
-          expect(typeof decision.input.text).toBe('string');
-          if (channelType !== 'D') expect(decision.input.conversation.rootId).toBe(post.root_id || post.id);
+          expect(decision.input.postId).toBe(post.id);
+          expect(decision.input.text.length).toBeLessThanOrEqual(post.message.length);
+          // Only a user's live post: never the bot, another bot, a webhook or a system post.
+          expect(post.user_id).not.toBe(BOT.id);
+          expect([post.props.from_bot, post.props.from_webhook]).not.toContain('true');
+          if (channelType !== 'D') {
+            expect(mentionsUser(post.message, BOT.username)).toBe(true);
+            expect(decision.input.conversation.rootId).toBe(post.root_id || post.id);
+          }
         }
       }),
       { weight: 2 },
     );
+    // The « answer » branch runs for a fair share of the cases, not never.
+    expect(answered).toBeGreaterThan(cases / 10);
   });
 
   it('matches and strips mentions of any username (regex characters included) without throwing', async () => {
     await check(
       'mention matching',
       fc.property(hostileText(200), fc.string({ minLength: 1, maxLength: 30 }), validUsername, (message, anyName, username) => {
-        expect(typeof mentionsUser(message, anyName)).toBe('boolean');
+        // A mention found is a `@name` really there, in any case.
+        if (mentionsUser(message, anyName)) expect(message.toLowerCase()).toContain(`@${anyName.toLowerCase()}`);
         expect(stripMention(message, anyName).length).toBeLessThanOrEqual(message.length);
         // A real username (Mattermost: a letter, then letters, digits, `.`, `-`, `_`) typed at the start is always seen.
         const clean = message.replace(/`/g, '');
@@ -109,23 +158,25 @@ describe('fuzz: slash command forms', () => {
       {
         token: value,
         team_id: value,
-        channel_id: fc.oneof(value, fc.stringMatching(/^[a-z0-9]{26}$/)),
+        channel_id: fc.oneof({ arbitrary: fc.stringMatching(/^[a-z0-9]{26}$/), weight: 6 }, { arbitrary: value, weight: 1 }),
         channel_name: value,
-        user_id: fc.oneof(value, fc.stringMatching(/^[a-z0-9]{26}$/)),
+        user_id: fc.oneof({ arbitrary: fc.stringMatching(/^[a-z0-9]{26}$/), weight: 6 }, { arbitrary: value, weight: 1 }),
         user_name: value,
-        command: fc.oneof(value, fc.constantFrom('/certif', '/deadline', '/DOSSIER', '/', '//x', '/a b')),
+        command: fc.oneof({ arbitrary: fc.constantFrom('/certif', '/deadline', '/DOSSIER', '/referent', '/x-y_z'), weight: 6 }, { arbitrary: value, weight: 1 }, { arbitrary: fc.constantFrom('/', '//x', '/a b'), weight: 1 }),
         text: fc.oneof(value, hostileText()),
         trigger_id: value,
         root_id: value,
         response_url: value,
         user_mentions: value,
       },
-      { requiredKeys: [] },
+      { requiredKeys: ['channel_id', 'user_id', 'command'] },
     );
     await check(
       'slash form schema',
       fc.property(form, (body) => {
         const parsed = slashCommandSchema.safeParse(body);
+        // Refused forms are the other half of the schema's job, checked over HTTP (http command forms): here, what maps.
+        fc.pre(parsed.success);
         if (!parsed.success) return;
         const incoming = commandToIncoming(parsed.data, BOT.id);
         expect(incoming.kind).toBe('command');

@@ -42,10 +42,30 @@ describe('buttons and dialogs: unsigned callbacks from Mattermost, checked with 
     expect(world.mm.ephemeralsFor(world.alice).at(-1)?.message).toBe('Message remplacé.');
   });
 
+  // Six *different* buttons sharing one response_url: the same button clicked again is a replay (replays.test.ts).
   it('falls back to ephemeral_text (text only) once the response_url is used up (5 uses)', async () => {
-    for (let use = 0; use < 5; use += 1) expect((await world.mm.clickButton(world.alice, answer, 'Choisir')).body).toEqual({});
-    const sixth = await world.mm.clickButton(world.alice, answer, 'Choisir');
-    expect(sixth).toMatchObject({ ok: true, body: { ephemeral_text: 'Voici la réponse sur pix.' } });
+    const integration = storedContext(answer, 'Choisir');
+    const signer = createSigner(ACTION_SECRET, fixedClock(new Date()));
+    const click = (use: number) =>
+      world.mm.postJsonToIntegration(integration.url, {
+        user_id: world.alice.id,
+        user_name: 'alice',
+        channel_id: world.channel.id,
+        post_id: answer.id,
+        context: signer.signAction({
+          action: String(integration.context.a),
+          payload: integration.context.p as Record<string, string>,
+          userId: world.alice.id,
+          channelId: world.channel.id,
+          origin: 'ephemeral',
+          responseUrl: String(integration.context.ru),
+          expiresAt: Date.now() + 60_000,
+          once: `choisir-${use}`,
+        }),
+      });
+    for (let use = 0; use < 5; use += 1) expect((await click(use)).body).toEqual({});
+    const sixth = await click(5);
+    expect(sixth).toMatchObject({ httpStatus: 200, body: { ephemeral_text: 'Voici la réponse sur pix.' } });
   });
 
   it('shares: the bot posts in the channel as itself', async () => {

@@ -1,3 +1,4 @@
+import type { Metrics } from '../../src/observability/metrics.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -66,6 +67,8 @@ export interface WorldOptions {
   clock?: Clock;
   /** The bot account's username on the stand-in (default certif-bot). */
   botUsername?: string;
+  /** Serves GET /metrics (and counts) with this registry. */
+  metrics?: Metrics;
 }
 
 /** The cast every end-to-end test shares: the bot account, two conseillers, an admin, the team and its channel. */
@@ -101,6 +104,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       publicUrl: (port) => `http://127.0.0.1:${port}`,
       configure: options.configure,
       clock: options.clock,
+      metrics: options.metrics,
       retry: { attempts: 5, baseDelayMs: 20, maxDelayMs: 300, timeoutMs: 3000 },
       listener: { minRetryMs: 50, jitterMs: 20, retryAfterFailureMs: 300 },
     });

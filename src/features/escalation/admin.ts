@@ -1,6 +1,8 @@
+import { stringify } from 'csv-stringify/sync';
 import type { FeatureDeps, ReloadResult } from '../../app.js';
 import type { UserRef } from '../../core/incoming.js';
 import { message, type Reply } from '../../core/reply.js';
+import { inlineUserText } from '../../core/safe-text.js';
 import { foldText, splitFirstWord } from '../../core/text.js';
 import type { FaqPort, FeedbackRate, UnansweredQuestion } from '../ports.js';
 import type { Outbox } from './outbox.js';
@@ -32,13 +34,16 @@ export function describeAge(from: Date, now: Date): string {
   return `${minutes} min`;
 }
 
-/** RFC 4180: fields quoted when needed, doubled quotes, CRLF line ends. */
+/**
+ * RFC 4180 (fields quoted when needed, doubled quotes, CRLF line ends), written by csv-stringify. Its
+ * `escape_formulas` applies OWASP's rule against formula injection: a cell that starts with `=`, `+`, `-`, `@`, a tab or
+ * a carriage return (or their full-width forms) gets a leading `'`, so a spreadsheet shows it instead of running it.
+ */
 export function toCsv(rows: readonly (readonly (string | number | null)[])[]): string {
-  const cell = (value: string | number | null) => {
-    const text = value === null ? '' : String(value);
-    return /[",;\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return rows.map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
+  return stringify(
+    rows.map((row) => [...row]),
+    { record_delimiter: '\r\n', escape_formulas: true, quoted_match: ';', cast: { number: (value) => String(value) } },
+  );
 }
 
 export function ticketsTable(tickets: readonly Ticket[], now: Date): string {
@@ -53,7 +58,7 @@ export function ticketsTable(tickets: readonly Ticket[], now: Date): string {
     lines.push(`**${receiver}** (${list.length})`);
     for (const ticket of list) {
       const question = ticket.question.length > 80 ? `${ticket.question.slice(0, 79)}…` : ticket.question;
-      lines.push(`- #${ticket.id} · ${STATE_LABELS[ticket.state]} · depuis ${describeAge(ticket.createdAt, now)} · ${question}`);
+      lines.push(`- #${ticket.id} · ${STATE_LABELS[ticket.state]} · depuis ${describeAge(ticket.createdAt, now)} · ${inlineUserText(question)}`);
     }
   }
   return lines.join('\n');
@@ -65,7 +70,7 @@ function unansweredTable(questions: readonly UnansweredQuestion[]): string {
     .map((q, index) => {
       const chosen = q.pickedEntries.length > 1 ? 'fiches choisies ensuite' : 'fiche choisie ensuite';
       const picked = q.pickedEntries.length > 0 ? ` ; ${chosen} : ${q.pickedEntries.map((id) => `\`${id}\``).join(', ')}` : '';
-      return `${index + 1}. « ${q.example} » — ${q.count} fois (abstention ${q.abstained}, « Pas utile » ${q.notUseful}${picked})`;
+      return `${index + 1}. « ${inlineUserText(q.example)} » — ${q.count} fois (abstention ${q.abstained}, « Pas utile » ${q.notUseful}${picked})`;
     })
     .join('\n');
 }
@@ -163,14 +168,18 @@ export function registerEscalationAdmin(
       if (sub === 'export') {
         const exported = exportCsv(foldText(rest) || 'tickets', now);
         if (typeof exported === 'string') return message(exported);
-        if (!deps.notifier.canPost) return message(`**${exported.name}**\n\`\`\`\n${exported.csv}\`\`\``);
+        if (!deps.notifier.canPost) {
+          // A fence longer than any backtick run in the cells: a question cannot close it and be read as Markdown.
+          const fence = '`'.repeat(Math.max(3, ...[...exported.csv.matchAll(/`+/g)].map((run) => run[0].length + 1)));
+          return message(`**${exported.name}**\n${fence}\n${exported.csv}${fence}`);
+        }
         await deps.notifier.sendDirect(input.user.id, {
           text: `📎 Export ${exported.name}`,
           file: { name: exported.name, mimeType: 'text/csv', content: exported.csv },
         });
         return message(`Je vous ai envoyé **${exported.name}** en message privé.`);
       }
-      if (sub !== '') return message(`Je ne connais pas « ${word} ». ${HELP}`);
+      if (sub !== '') return message(`Je ne connais pas « ${inlineUserText(word)} ». ${HELP}`);
       const backlog = outbox.stats();
       const sections = [
         `**Tickets ouverts, par destinataire et par ancienneté**\n${ticketsTable(store.openTickets(), now)}`,

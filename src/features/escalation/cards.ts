@@ -1,4 +1,5 @@
 import type { OutgoingMessage } from '../../core/notifier.js';
+import { mentionUser, quoteUserText, userText } from '../../core/safe-text.js';
 import type { Button, Field } from '../../core/reply.js';
 import { cohortById, trainingBodyById, type Directory } from './directory.js';
 import { describeReceiver, receiverAfterA } from './routing.js';
@@ -18,6 +19,8 @@ export const ACTIONS = {
   helped: 'escalation.helped',
   more: 'escalation.more',
   profile: 'escalation.profile',
+  /** The asker closes her own ticket (offered when she cancels after it was sent). */
+  withdraw: 'escalation.withdraw',
 } as const;
 
 export const DIALOGS = {
@@ -28,11 +31,8 @@ export const DIALOGS = {
   profile: 'escalation.profile',
 } as const;
 
-const quote = (text: string) =>
-  text
-    .split('\n')
-    .map((line) => `> ${line}`)
-    .join('\n');
+/** The question (or any user text) as a quote: inert Markdown, never a mention, a link or a heading. */
+const quote = quoteUserText;
 
 /** Who asked, once she had her data erased. */
 export const ERASED_ASKER_LABEL = 'personne dont les données ont été effacées';
@@ -53,9 +53,9 @@ function stateLine(ticket: Ticket): string {
     case 'open':
       return '⏳ En attente de prise en charge';
     case 'claimed':
-      return `🙋 Pris en charge par @${ticket.claimedBy ?? '?'}`;
+      return `🙋 Pris en charge par ${ticket.claimedBy ? mentionUser(ticket.claimedBy) : '?'}`;
     case 'answered':
-      return `✅ Répondu par @${ticket.answeredBy ?? ticket.claimedBy ?? '?'}`;
+      return `✅ Répondu par ${ticket.answeredBy || ticket.claimedBy ? mentionUser((ticket.answeredBy ?? ticket.claimedBy) as string) : '?'}`;
     case 'closed':
       return '🔒 Clos';
   }
@@ -85,7 +85,7 @@ function receiverButtons(ticket: Ticket, commands: readonly Exclude<TicketComman
 export function ticketCard(ticket: Ticket, options: { directory: Directory | undefined; reason?: string; heading?: string }): OutgoingMessage {
   const buttons = receiverButtons(ticket, ['claim', 'answer', 'redirect', 'close']);
   const fields: Field[] = [
-    { title: 'Posée par', value: isAskerErased(ticket) ? ERASED_ASKER_LABEL : `@${ticket.askerUsername}`, short: true },
+    { title: 'Posée par', value: isAskerErased(ticket) ? ERASED_ASKER_LABEL : mentionUser(ticket.askerUsername), short: true },
     { title: 'État', value: stateLine(ticket), short: true },
     { title: 'Profil', value: describeProfile(ticket, options.directory), short: false },
   ];
@@ -95,7 +95,7 @@ export function ticketCard(ticket: Ticket, options: { directory: Directory | und
     value: ticket.candidates.length > 0 ? ticket.candidates.map((title) => `• ${title}`).join('\n') : 'Aucune fiche proche.',
     short: false,
   });
-  if (ticket.answer) fields.push({ title: 'Réponse', value: ticket.answer, short: false });
+  if (ticket.answer) fields.push({ title: 'Réponse', value: userText(ticket.answer), short: false });
   const heading = options.heading ?? `🎫 **Ticket #${ticket.id}** — une question que je n'ai pas su traiter`;
   return { text: `${heading}\n\n${quote(ticket.question)}`, fields, buttons };
 }
@@ -103,14 +103,14 @@ export function ticketCard(ticket: Ticket, options: { directory: Directory | und
 /** The old card after a redirection: no buttons left, it says where the ticket went. */
 export function redirectedCard(ticket: Ticket, to: string, by: string): OutgoingMessage {
   return {
-    text: `🎫 **Ticket #${ticket.id}** — ↪️ redirigé vers ${to} par @${by}\n\n${quote(ticket.question)}`,
+    text: `🎫 **Ticket #${ticket.id}** — ↪️ redirigé vers ${to} par ${mentionUser(by)}\n\n${quote(ticket.question)}`,
   };
 }
 
 /** The answer relayed to the asker in a DM. */
 export function relayMessage(ticket: Ticket, answer: string, answeredBy: string): OutgoingMessage {
   return {
-    text: `📬 **Réponse à votre question (ticket #${ticket.id})**, de @${answeredBy} :\n\n${answer}\n\n_Votre question :_\n${quote(ticket.question)}`,
+    text: `📬 **Réponse à votre question (ticket #${ticket.id})**, de ${mentionUser(answeredBy)} :\n\n${userText(answer)}\n\n_Votre question :_\n${quote(ticket.question)}`,
     buttons: [
       { label: "Ça m'a aidé", action: ACTIONS.helped, payload: { t: ticket.id }, style: 'success' },
       { label: "J'ai encore une question", action: ACTIONS.more, payload: { t: ticket.id } },
@@ -119,7 +119,7 @@ export function relayMessage(ticket: Ticket, answer: string, answeredBy: string)
 }
 
 export function claimedNotice(ticket: Ticket, by: string): OutgoingMessage {
-  return { text: `🙋 Votre question (ticket #${ticket.id}) a été prise en charge par @${by}. Vous recevrez sa réponse ici.` };
+  return { text: `🙋 Votre question (ticket #${ticket.id}) a été prise en charge par ${mentionUser(by)}. Vous recevrez sa réponse ici.` };
 }
 
 /** To the asker, once the ticket is redirected (its receiver is the new one). */
@@ -133,7 +133,7 @@ export function closedNotice(ticket: Ticket): OutgoingMessage {
 
 export function followUpMessage(ticket: Ticket, text: string): OutgoingMessage {
   return {
-    text: `❓ **Ticket #${ticket.id}** — @${ticket.askerUsername} a encore une question :\n\n${quote(text)}`,
+    text: `❓ **Ticket #${ticket.id}** — ${mentionUser(ticket.askerUsername)} a encore une question :\n\n${quote(text)}`,
     buttons: receiverButtons(ticket, ['answer', 'close']),
   };
 }
@@ -141,7 +141,7 @@ export function followUpMessage(ticket: Ticket, text: string): OutgoingMessage {
 export function reminderMessage(ticket: Ticket, timeZone: string): OutgoingMessage {
   return {
     text:
-      `⏰ Rappel : le **ticket #${ticket.id}**${isAskerErased(ticket) ? '' : ` de @${ticket.askerUsername}`}, reçu le ${dateFormat(timeZone).format(ticket.createdAt)}, ` +
+      `⏰ Rappel : le **ticket #${ticket.id}**${isAskerErased(ticket) ? '' : ` de ${mentionUser(ticket.askerUsername)}`}, reçu le ${dateFormat(timeZone).format(ticket.createdAt)}, ` +
       `attend toujours d'être pris en charge.\n\n${quote(ticket.question)}`,
     buttons: receiverButtons(ticket, ['claim', 'redirect']),
   };

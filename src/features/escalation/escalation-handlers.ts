@@ -1,8 +1,10 @@
+import path from 'node:path';
 import { registerEscalationMetrics } from './metrics.js';
 import type { FeatureDeps } from '../../app.js';
 import { UserFacingError } from '../../core/errors.js';
 import type { ActionInput, DialogInput, UserRef } from '../../core/incoming.js';
 import { dialogErrors, message, noReply, openDialog, type Button, type DialogElement, type MessageReply, type Reply } from '../../core/reply.js';
+import { inlineUserText, mentionUser, userText } from '../../core/safe-text.js';
 import { foldText } from '../../core/text.js';
 import type { FaqPort } from '../ports.js';
 import { registerEscalationAdmin } from './admin.js';
@@ -59,8 +61,9 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
   deps.addReloadable('directory', directory.reload);
   deps.addReadinessCheck('directory', () => {
     const current = directory.current();
-    if (!current) return { ok: false, detail: `annuaire absent ou invalide : ${config.directoryFile}` };
-    return current.example ? { ok: true, detail: `${EXAMPLE_DIRECTORY_NOTICE} (${config.directoryFile})` } : { ok: true };
+    const file = path.basename(config.directoryFile);
+    if (!current) return { ok: false, detail: `annuaire absent ou invalide (${file}, voir DIRECTORY_FILE)` };
+    return current.example ? { ok: true, detail: `${EXAMPLE_DIRECTORY_NOTICE} (${file})` } : { ok: true };
   });
 
   const outbox = createOutbox({
@@ -205,7 +208,7 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
     }
     buttons.push(cancel);
     return message(`Je peux transmettre votre question à **${decision.label}**.\n\n${decision.reason}\n\nVoulez-vous que je la transmette ?`, {
-      fields: [{ title: 'Votre question', value: request.question }],
+      fields: [{ title: 'Votre question', value: userText(request.question) }],
       buttons,
     });
   }
@@ -237,6 +240,10 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
     if (!logged) return message('Je ne retrouve pas cette question. Tapez `/referent` suivi de votre question pour la transmettre.');
     if (logged.userId !== input.user.id) throw new UserFacingError('Seule la personne qui a posé cette question peut la transmettre.');
     needDirectory();
+    // However many « Transmettre ma question » buttons she clicks for this question: one request, one ticket.
+    const earlier = store.requestForQuestion(input.user.id, logged.id);
+    if (earlier?.ticketId) return alreadySent(earlier.ticketId);
+    if (earlier) return confirmation(earlier, input.user);
     const entryId = logged.entryId ?? logged.candidates[0]?.entryId;
     const info = entryId ? faq?.entryInfo(entryId) : undefined;
     const requestId = store.createRequest(
@@ -262,7 +269,13 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
 
   router.action(ACTIONS.confirm, (input, ctx) => {
     const request = loadRequest(input, input.payload.r);
-    if (request.ticketId) return message(`Votre question est déjà transmise : c'est le ticket **#${request.ticketId}**.`, { replaceOriginal: true });
+    if (request.ticketId) return alreadySent(request.ticketId);
+    // The same question asked again (another request, /referent typed twice): the ticket it already has.
+    const existing = store.openTicketForQuestion(input.user.id, request.question);
+    if (existing) {
+      store.markRequestUsed(request.id, existing.id);
+      return alreadySent(existing.id);
+    }
     const dir = needDirectory();
     const kind: ReceiverKind = input.payload.k === 'organisme' ? 'organisme' : 'referent';
     const profile = store.getProfile(input.user.id);
@@ -278,9 +291,32 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
 
   router.action(ACTIONS.cancel, (input) => {
     const request = loadRequest(input, input.payload.r);
-    if (!request.ticketId) store.deleteRequest(request.id);
-    return message("D'accord, je ne transmets rien.", { replaceOriginal: true });
+    if (!request.ticketId) {
+      store.deleteRequest(request.id);
+      return message("D'accord, je ne transmets rien.", { replaceOriginal: true });
+    }
+    // Too late to cancel: the ticket exists and its card is posted. Say so, and offer to close it.
+    const ticket = store.getTicket(request.ticketId);
+    if (!ticket || ticket.state === 'closed') {
+      return message(`Votre question était déjà transmise (ticket **#${request.ticketId}**), et ce ticket est clos.`, { replaceOriginal: true });
+    }
+    return message(
+      `Votre question est déjà transmise : c'est le ticket **#${ticket.id}**, et son destinataire l'a reçu. ` +
+        "Si vous n'avez plus besoin de réponse, vous pouvez le clore : il le verra.",
+      { replaceOriginal: true, buttons: [{ label: 'Clore mon ticket', action: ACTIONS.withdraw, payload: { t: ticket.id }, style: 'danger' }] },
+    );
   });
+
+  router.action(ACTIONS.withdraw, (input, ctx) => {
+    const ticket = loadTicket(input.payload);
+    assertAsker(ticket, input);
+    const { ticket: closed } = tickets.close(ticket.id, actor(input.user), { proposeFaq: false, byAsker: true }, ctx.now);
+    return message(`Votre ticket #${closed.id} est clos : son destinataire le voit sur sa carte. Merci !`, { replaceOriginal: true });
+  });
+
+  function alreadySent(ticketId: number): MessageReply {
+    return message(`Votre question est déjà transmise : c'est le ticket **#${ticketId}**.`, { replaceOriginal: true });
+  }
 
   // ---------------------------------------------------------------- profile
 
@@ -331,14 +367,14 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
     if (!body) {
       return {
         ok: false,
-        errors: { organisme: `Je ne connais pas l'organisme « ${bodyText} ». Organismes connus : ${dir.trainingBodies.map((b) => b.name).join(', ')}.` },
+        errors: { organisme: `Je ne connais pas l'organisme « ${inlineUserText(bodyText)} ». Organismes connus : ${dir.trainingBodies.map((b) => b.name).join(', ')}.` },
       };
     }
     let cohortId: string | null = null;
     const unknown = cohortText === undefined || ['inconnue', 'inconnu', 'je ne sais pas', 'nsp', UNKNOWN_COHORT].includes(foldText(cohortText));
     if (!unknown) {
       const cohort = findCohort(dir, cohortText);
-      if (!cohort) return { ok: false, errors: { cohorte: `Je ne connais pas la cohorte « ${cohortText} ».` } };
+      if (!cohort) return { ok: false, errors: { cohorte: `Je ne connais pas la cohorte « ${inlineUserText(cohortText)} ».` } };
       if (cohort.trainingBody !== body.id) {
         return { ok: false, errors: { cohorte: `La cohorte « ${cohort.name} » ne dépend pas de ${body.name}.` } };
       }
@@ -396,7 +432,7 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
     if (isAskerErased(claimed)) {
       return message(`Vous avez pris en charge le ticket #${claimed.id}. ${ERASED_ASKER_NOTE}`);
     }
-    return message(`Vous avez pris en charge le ticket #${claimed.id}. Je préviens @${claimed.askerUsername}.`);
+    return message(`Vous avez pris en charge le ticket #${claimed.id}. Je préviens ${mentionUser(claimed.askerUsername)}.`);
   });
 
   router.action(ACTIONS.answer, (input) => {
@@ -407,7 +443,7 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
       {
         callbackId: DIALOGS.answer,
         title: `Répondre (ticket #${ticket.id})`,
-        introduction: `${isAskerErased(ticket) ? 'Question' : `Question de @${ticket.askerUsername}`} : ${ticket.question.slice(0, 300)}`,
+        introduction: `${isAskerErased(ticket) ? 'Question' : `Question de ${mentionUser(ticket.askerUsername)}`} : ${inlineUserText(ticket.question.slice(0, 300))}`,
         submitLabel: 'Envoyer',
         elements: [{ type: 'textarea', name: 'reponse', label: 'Votre réponse', minLength: 2, maxLength: 3000, defaultValue: ticket.answer ?? undefined }],
         state: { t: ticket.id },
@@ -426,7 +462,7 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
     if (isAskerErased(answered)) {
       return message(`Merci ! Votre réponse au ticket #${answered.id} est enregistrée. ${ERASED_ASKER_NOTE}`);
     }
-    return message(`Merci ! Votre réponse au ticket #${answered.id} est transmise à @${answered.askerUsername}.`);
+    return message(`Merci ! Votre réponse au ticket #${answered.id} est transmise à ${mentionUser(answered.askerUsername)}.`);
   });
 
   function redirectOptions(ticket: Ticket): { label: string; value: string }[] {
@@ -471,20 +507,22 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
     const person = foldText(String(input.submission.personne ?? '')).replace(/^@/, '');
     const choice = String(input.submission.destination ?? '');
     if (person) {
-      if (!/^[a-z0-9._-]{1,64}$/.test(person)) return dialogErrors({ personne: "Ce n'est pas un nom d'utilisateur valide." });
+      if (!/^[a-z0-9._-]{1,64}$/.test(person) || mentionUser(person) !== `@${person}`) {
+        return dialogErrors({ personne: "Ce n'est pas un nom d'utilisateur valide." });
+      }
       if (deps.notifier.canPost) {
         const found = await deps.notifier.resolveUser(person);
         if (!found) return dialogErrors({ personne: `Je ne trouve pas @${person} dans Mattermost.` });
       }
-      const updated = tickets.redirect(ticket.id, actor(input.user), { receiverKind: 'personne', receiver: { user: person }, reason: `Redirigé par @${foldText(input.user.username)}.` }, ctx.now);
-      return message(`Le ticket #${updated.id} est redirigé vers @${person}.`);
+      const updated = tickets.redirect(ticket.id, actor(input.user), { receiverKind: 'personne', receiver: { user: person }, reason: `Redirigé par ${mentionUser(input.user.username)}.` }, ctx.now);
+      return message(`Le ticket #${updated.id} est redirigé vers ${mentionUser(person)}.`);
     }
     if (choice !== 'organisme' && choice !== 'referent') return dialogErrors({ personne: 'Choisissez une destination ou indiquez une personne.' });
     const dir = needDirectory();
     const profile = ticket.trainingBodyId ? { trainingBodyId: ticket.trainingBodyId, cohortId: ticket.cohortId } : undefined;
     const target = profile ? targetFor(choice, profile, dir) : undefined;
     if (!target) return dialogErrors({ destination: "L'annuaire ne connaît pas ce destinataire pour ce ticket." });
-    const updated = tickets.redirect(ticket.id, actor(input.user), { ...target, reason: `Redirigé par @${foldText(input.user.username)}.` }, ctx.now);
+    const updated = tickets.redirect(ticket.id, actor(input.user), { ...target, reason: `Redirigé par ${mentionUser(input.user.username)}.` }, ctx.now);
     return message(`Le ticket #${updated.id} est redirigé vers ${describeReceiver(target.receiver)}.`);
   });
 

@@ -1,3 +1,4 @@
+import { mentionUser } from '../../core/safe-text.js';
 import { foldText } from '../../core/text.js';
 import { cohortById, trainingBodyById, type Directory, type Receiver } from './directory.js';
 
@@ -91,12 +92,12 @@ const channelName = (channel: string) => channel.split(':').pop() ?? channel;
 
 /** « @marie » or « le canal ~support » — as a subject, in a list or between parentheses. */
 export function describeReceiver(receiver: Receiver): string {
-  return 'user' in receiver ? `@${receiver.user}` : `le canal ~${channelName(receiver.channel)}`;
+  return 'user' in receiver ? mentionUser(receiver.user) : `le canal ~${channelName(receiver.channel)}`;
 }
 
 /** « à @marie » or « au canal ~support »: after a verb that takes « à » (« à le canal » is not French). */
 export function receiverAfterA(receiver: Receiver): string {
-  return 'user' in receiver ? `à @${receiver.user}` : `au canal ~${channelName(receiver.channel)}`;
+  return 'user' in receiver ? `à ${mentionUser(receiver.user)}` : `au canal ~${channelName(receiver.channel)}`;
 }
 
 /** The receiver of one kind for this profile, when the directory knows one. */
@@ -109,7 +110,7 @@ export function targetFor(kind: ReceiverKind, profile: Profile, directory: Direc
   const cohort = cohortById(directory, profile.cohortId);
   const referent = cohort?.referents[0];
   if (!cohort || !referent) return undefined;
-  return { receiverKind: 'referent', receiver: { user: referent }, label: `votre référent de cohorte « ${cohort.name} » (@${referent})` };
+  return { receiverKind: 'referent', receiver: { user: referent }, label: `votre référent de cohorte « ${cohort.name} » (${mentionUser(referent)})` };
 }
 
 /**

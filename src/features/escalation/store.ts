@@ -225,6 +225,22 @@ function toTicket(row: TicketRow): Ticket {
   };
 }
 
+function toRequest(row: RequestRow | undefined): EscalationRequest | undefined {
+  return row
+    ? {
+        id: row.id,
+        userId: row.user_id,
+        question: row.question,
+        questionId: row.question_id,
+        topic: row.topic,
+        route: row.route,
+        candidates: parseList(row.candidates),
+        ticketId: row.ticket_id,
+        createdAt: new Date(row.created_at),
+      }
+    : undefined;
+}
+
 export interface NewTicket extends AskedQuestion {
   askerId: string;
   askerUsername: string;
@@ -340,6 +356,12 @@ export function createEscalationStore(db: Database) {
   );
   const selectRequest = db.prepare<[number], RequestRow>('SELECT * FROM escalation_requests WHERE id = ?');
   const useRequest = db.prepare('UPDATE escalation_requests SET ticket_id = ? WHERE id = ?');
+  const selectRequestOfQuestion = db.prepare<[string, number], RequestRow>(
+    'SELECT * FROM escalation_requests WHERE user_id = ? AND question_id = ? ORDER BY id DESC LIMIT 1',
+  );
+  const selectOpenTicketOfQuestion = db.prepare<[string, string], TicketRow>(
+    "SELECT * FROM escalation_tickets WHERE asker_id = ? AND question = ? AND state != 'closed' ORDER BY id LIMIT 1",
+  );
   const deleteRequestById = db.prepare('DELETE FROM escalation_requests WHERE id = ?');
   const insertTicket = db.prepare(
     `INSERT INTO escalation_tickets (asker_id, asker_username, question, question_id, topic, route, candidates,
@@ -414,20 +436,16 @@ export function createEscalationStore(db: Database) {
       return Number(result.lastInsertRowid);
     },
     getRequest(id: number): EscalationRequest | undefined {
-      const row = selectRequest.get(id);
-      return row
-        ? {
-            id: row.id,
-            userId: row.user_id,
-            question: row.question,
-            questionId: row.question_id,
-            topic: row.topic,
-            route: row.route,
-            candidates: parseList(row.candidates),
-            ticketId: row.ticket_id,
-            createdAt: new Date(row.created_at),
-          }
-        : undefined;
+      return toRequest(selectRequest.get(id));
+    },
+    /** The user's latest request made from this logged FAQ question (« Transmettre ma question »), if any. */
+    requestForQuestion(userId: string, questionId: number): EscalationRequest | undefined {
+      return toRequest(selectRequestOfQuestion.get(userId, questionId));
+    },
+    /** The user's ticket, not closed, for exactly this question: one ticket per question. */
+    openTicketForQuestion(userId: string, question: string): Ticket | undefined {
+      const row = selectOpenTicketOfQuestion.get(userId, question);
+      return row ? toTicket(row) : undefined;
     },
     markRequestUsed(id: number, ticketId: number): void {
       useRequest.run(ticketId, id);

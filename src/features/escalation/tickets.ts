@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify as stringifyYaml } from 'yaml';
 import { UserFacingError } from '../../core/errors.js';
 import type { OutgoingMessage } from '../../core/notifier.js';
+import { mentionUser } from '../../core/safe-text.js';
+import { writePrivateFile } from '../../storage/private-files.js';
 import { foldText } from '../../core/text.js';
 import type { Logger } from '../../logger.js';
 import type { Directory, Receiver } from './directory.js';
@@ -226,7 +227,7 @@ export function createTicketService(deps: TicketServiceDeps) {
           {
             kind: kindOf(ticket.receiver),
             target: targetOf(ticket.receiver),
-            message: ticketCard(ticket, { directory: deps.directory(), reason: destination.reason ?? `Redirigé par @${actor.username}.` }),
+            message: ticketCard(ticket, { directory: deps.directory(), reason: destination.reason ?? `Redirigé par ${mentionUser(actor.username)}.` }),
             key: cardKey,
             ticketId: id,
             role: 'card',
@@ -242,13 +243,20 @@ export function createTicketService(deps: TicketServiceDeps) {
      * Closes the ticket. The FAQ draft is written after the commit, best effort: a file system problem never undoes
      * the close; `draftFailed` says the draft was asked for but could not be written.
      */
-    close(id: number, actor: Actor & { username: string }, options: { proposeFaq: boolean }, now: Date): { ticket: Ticket; draftFile?: string; draftFailed?: true } {
+    close(
+      id: number,
+      actor: Actor & { username: string },
+      options: { proposeFaq: boolean; byAsker?: boolean },
+      now: Date,
+    ): { ticket: Ticket; draftFile?: string; draftFailed?: true } {
+      const detail = options.byAsker ? 'clos par la personne qui a posé la question' : options.proposeFaq ? 'proposé pour la FAQ' : null;
       const ticket = committed(() => {
-        const { ticket: closed, eventId } = apply(id, 'close', actor, { closedAt: now }, options.proposeFaq ? 'proposé pour la FAQ' : null, now);
+        const { ticket: closed, eventId } = apply(id, 'close', actor, { closedAt: now }, detail, now);
         // A card, reminder or fallback copy not posted yet would show a closed ticket as waiting: never sent.
         outbox.supersede(id, CARD_ROLES, 'annulé : ticket clos', now);
         refreshCard(closed, eventId, now);
-        sendToAsker(closed, `ev${eventId}-notice`, 'notice', closedNotice(closed), now);
+        // She closed it herself and is told so in her reply: no notice on top.
+        if (!options.byAsker) sendToAsker(closed, `ev${eventId}-notice`, 'notice', closedNotice(closed), now);
         return closed;
       });
       if (!options.proposeFaq || !ticket.answer) return { ticket };
@@ -344,7 +352,6 @@ function slugify(text: string): string {
  */
 export function writeFaqDraft(ticket: Ticket, answeredBy: string, dataDir: string, now: Date): string {
   const dir = path.join(dataDir, 'drafts');
-  mkdirSync(dir, { recursive: true });
   const id = slugify(ticket.question);
   const title = ticket.question.replace(/\s+/g, ' ').trim();
   const frontMatter = {
@@ -361,6 +368,6 @@ export function writeFaqDraft(ticket: Ticket, answeredBy: string, dataDir: strin
     `# remplacer la source par un document seed ou une URL datée, vérifier le sujet et la route.\n` +
     `${stringifyYaml(frontMatter).trimEnd()}\n---\n${(ticket.answer ?? '').trim()}\n`;
   const file = path.join(dir, `ticket-${ticket.id}-${id}.md`);
-  writeFileSync(file, text, 'utf8');
+  writePrivateFile(file, text);
   return file;
 }

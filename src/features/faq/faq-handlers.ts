@@ -4,6 +4,7 @@ import type { FeatureDeps, ReloadResult } from '../../app.js';
 import type { ActionInput, CommandInput, MessageInput } from '../../core/incoming.js';
 import { cannotPostInChannelHint, NotInChannelError } from '../../core/notifier.js';
 import { message, type Reply } from '../../core/reply.js';
+import { mentionUser } from '../../core/safe-text.js';
 import type { HandlerContext } from '../../core/router.js';
 import { ESCALATE_ACTION, type FaqPort } from '../ports.js';
 import { createFaqEngine, type FaqEngine } from './faq-engine.js';
@@ -141,7 +142,7 @@ export function registerFaq(deps: FeatureDeps): FaqPort {
     try {
       await notifier.postInChannel(
         input.conversation.channelId,
-        { text: `@${input.user.username} partage cette réponse de la FAQ :\n\n${answerText(entry, engine.base)}` },
+        { text: `${mentionUser(input.user.username)} partage cette réponse de la FAQ :\n\n${answerText(entry, engine.base)}` },
         { idempotencyKey: `faq-share-${questionId}-${entry.id}-${input.user.id}` },
       );
     } catch (error) {

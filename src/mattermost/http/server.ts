@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { App } from '../../app.js';
-import type { Incoming } from '../../core/incoming.js';
+import type { DialogInput, Incoming } from '../../core/incoming.js';
 import type { Reply } from '../../core/reply.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../observability/metrics.js';
+import type { HandledInputStore } from '../handled-inputs.js';
 import { actionRequestSchema, dialogSubmissionSchema, slashCommandSchema } from '../payloads.js';
 import type { Responder } from '../respond.js';
 import { GrantRejectedError, safeEqual, tokenMatcher, type RejectionReason, type Signer } from '../signing.js';
@@ -43,7 +44,17 @@ export interface HttpDeps {
   readiness: () => Promise<ReadinessReport>;
   /** When given: GET /metrics, and the latency of every request. */
   metrics?: Metrics;
+  /** Clicks and submissions already handled, by one-time id: a replay gets the first answer (handled-inputs.ts). */
+  handled?: HandledInputStore;
 }
+
+interface OnceClaim {
+  complete(response: unknown): void;
+  release(): void;
+}
+
+const CLICK_IN_PROGRESS = "Ce clic a déjà été reçu et il est en cours de traitement : il n'est pas refait.";
+const SUBMISSION_IN_PROGRESS = "Ce formulaire a déjà été envoyé et il est en cours de traitement : il n'est pas renvoyé.";
 
 class HttpError extends Error {
   constructor(
@@ -94,13 +105,44 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     res: Response,
     started: number,
     incoming: Incoming,
-    route: { respond: (reply: Reply) => Promise<R>; fields: (response: R) => Record<string, unknown> },
+    route: { respond: (reply: Reply) => Promise<R>; fields: (response: R) => Record<string, unknown>; once?: OnceClaim },
   ): Promise<void> {
     const requestId = randomUUID();
-    const reply = await app.router.dispatch(incoming, { requestId });
-    const response = await route.respond(reply);
+    let response: R;
+    let reply: Reply;
+    try {
+      reply = await app.router.dispatch(incoming, { requestId });
+      response = await route.respond(reply);
+    } catch (error) {
+      route.once?.release();
+      throw error;
+    }
+    // Kept for a replay, unless nothing was done: form errors, a guard's refusal, a failure, a dialog to open (the
+    // button that opens it must work again if the dialog is closed).
+    const nothingDone =
+      reply.type === 'dialog' || reply.type === 'dialog_errors' || (reply.type === 'message' && (reply.meta?.refused || reply.meta?.failed));
+    if (nothingDone) route.once?.release();
+    else route.once?.complete(response);
     send(res, 200, response);
     logInput({ requestId, ...route.fields(response), reply: reply.type, status: 200 }, started);
+  }
+
+  /**
+   * The one-time id of a click or a submission (signing.ts): the first one goes on; a replay gets the first answer,
+   * and one still being handled gets `busy`; both are answered here and change nothing.
+   */
+  function claimOnce(
+    kind: 'action' | 'dialog',
+    grant: { once?: string; expiresAt: number },
+    userId: string,
+  ): { first: OnceClaim | undefined } | { answered: unknown } {
+    const handled = deps.handled;
+    if (!handled || !grant.once) return { first: undefined };
+    const id = `${kind}:${grant.once}`;
+    const claim = handled.claim(id, userId, Date.now(), grant.expiresAt);
+    if (claim.kind === 'replay') return { answered: claim.response };
+    if (claim.kind === 'in_progress') return { answered: kind === 'action' ? { ephemeral_text: CLICK_IN_PROGRESS } : { error: SUBMISSION_IN_PROGRESS } };
+    return { first: { complete: (response) => handled.complete(id, response), release: () => handled.release(id) } };
   }
 
   if (deps.metrics) {
@@ -122,9 +164,10 @@ export function createHttpApp(deps: HttpDeps): express.Express {
 
   http.get('/healthz', (_req, res) => send(res, 200, { status: 'ok' }));
 
+  // Unauthenticated and reachable by anyone who reaches the port: it names problems, never where files are.
   http.get('/readyz', async (_req, res) => {
     const report = await deps.readiness();
-    send(res, report.ready ? 200 : 503, report.body);
+    send(res, report.ready ? 200 : 503, withoutPaths(report.body));
   });
 
   http.post(
@@ -171,8 +214,15 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       logInput({ input: 'action', userId: request.user_id, channelId: request.channel_id, refused: grant.reason, status: 200 }, started);
       return;
     }
+    const once = claimOnce('action', grant.value, request.user_id);
+    if ('answered' in once) {
+      send(res, 200, once.answered);
+      logInput({ input: 'action', action: grant.value.action, userId: request.user_id, replayed: true, status: 200 }, started);
+      return;
+    }
     const incoming = actionToIncoming(request, grant.value, deps.botUserId());
     await answer(res, started, incoming, {
+      once: once.first,
       respond: (reply) => responder.forAction(incoming, grant.value, reply, started),
       fields: (response) => ({
         input: 'action',
@@ -200,9 +250,22 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       logInput({ input: 'dialog', callbackId: request.callback_id, userId: request.user_id, refused: grant.reason, status: 200 }, started);
       return;
     }
-    const incoming = dialogToIncoming(request, grant.value, await deps.usernameOf(request.user_id));
+    const once = claimOnce('dialog', grant.value, request.user_id);
+    if ('answered' in once) {
+      send(res, 200, once.answered);
+      logInput({ input: 'dialog', callbackId: request.callback_id, userId: request.user_id, replayed: true, status: 200 }, started);
+      return;
+    }
+    let incoming: Incoming;
+    try {
+      incoming = dialogToIncoming(request, grant.value, await deps.usernameOf(request.user_id));
+    } catch (error) {
+      once.first?.release();
+      throw error;
+    }
     await answer(res, started, incoming, {
-      respond: (reply) => responder.forDialog(incoming, grant.value, reply, started),
+      once: once.first,
+      respond: (reply) => responder.forDialog(incoming as DialogInput, grant.value, reply, started),
       fields: () => ({
         input: 'dialog',
         callbackId: request.callback_id,
@@ -257,6 +320,17 @@ function verify<T>(check: () => T, log: Logger, fields: Record<string, unknown>)
     }
     throw error;
   }
+}
+
+/** An absolute file path (`/data/x/y.yaml`, `C:\\data\\y`): replaced by its last part. */
+const ABSOLUTE_PATH = /(?<![\w.:/])(?:\/|[A-Za-z]:\\)(?:[^\s/\\'"()]+[/\\])+([^\s/\\'"()]*)/g;
+
+/** Every string of a JSON value without absolute paths (a file name is enough to tell which file). */
+export function withoutPaths(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(ABSOLUTE_PATH, (_match, last: string) => last || '…');
+  if (Array.isArray(value)) return value.map(withoutPaths);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, withoutPaths(inner)]));
+  return value;
 }
 
 function fieldsOf(issues: readonly { path: readonly PropertyKey[] }[]): string {

@@ -4,7 +4,7 @@ import { UserFacingError } from '../../../src/core/errors.js';
 import { CONSOLE_CONVERSATION, CONSOLE_USER, type Incoming } from '../../../src/core/incoming.js';
 import { message } from '../../../src/core/reply.js';
 import { createConcurrencyGuard, createRateLimiter } from '../../../src/core/guards.js';
-import { BUSY_TEXT, RATE_LIMITED_TEXT, createRouter } from '../../../src/core/router.js';
+import { BUSY_TEXT, CLICKS_RATE_LIMITED_TEXT, RATE_LIMITED_TEXT, createRouter } from '../../../src/core/router.js';
 import { createSilentLogger } from '../../../src/logger.js';
 
 const base = { transport: 'console' as const, user: CONSOLE_USER, conversation: CONSOLE_CONVERSATION };
@@ -78,6 +78,29 @@ describe('router guards', () => {
     expect(await router.dispatch(other)).toMatchObject({ text: 'ok' });
     clock.advance(60_000);
     expect(await router.dispatch(chatCommand('c', ''))).toMatchObject({ text: 'ok' });
+  });
+
+  it('limits clicks and dialog submissions from Mattermost with their own budget, and runs no handler for them', async () => {
+    const clock = fixedClock('2026-11-23T10:00:00Z');
+    const router = createRouter({
+      log: createSilentLogger(),
+      clock,
+      rateLimiter: createRateLimiter({ perMinute: 1 }),
+      clickRateLimiter: createRateLimiter({ perMinute: 3 }),
+    });
+    let handled = 0;
+    router.action('click', () => message(`clicked ${(handled += 1)}`));
+    router.dialog('form', () => message(`submitted ${(handled += 1)}`));
+    const click: Incoming = { ...base, transport: 'mattermost', kind: 'action', action: 'click', payload: {} };
+    const submit: Incoming = { ...base, transport: 'mattermost', kind: 'dialog', callbackId: 'form', state: {}, submission: {}, cancelled: false };
+    const replies = [];
+    for (let time = 0; time < 250; time += 1) replies.push(await router.dispatch(time % 2 ? submit : click));
+    expect(handled).toBe(3);
+    expect(replies.slice(3).every((reply) => reply.type === 'message' && reply.text === CLICKS_RATE_LIMITED_TEXT && reply.meta?.refused === 'rate_limited')).toBe(true);
+    // The console is the operator's own terminal: never limited.
+    expect(await router.dispatch({ ...click, transport: 'console' })).toMatchObject({ text: 'clicked 4' });
+    clock.advance(60_000);
+    expect(await router.dispatch(click)).toMatchObject({ text: 'clicked 5' });
   });
 
   it('refuses politely when too many inputs are in flight, and frees the slot afterwards', async () => {

@@ -288,14 +288,15 @@ describe('the action secret', () => {
     try {
       const file = path.join(dir, 'action-secret');
       const generated = resolveActionSecret({ dataDir: dir, log });
-      expect(lines).toMatchObject([{ file, msg: 'generated the action secret (ACTION_SECRET not set)' }]);
+      // The log names the file, never its absolute path (issue 16).
+      expect(lines).toMatchObject([{ file: 'action-secret', msg: 'generated the action secret (ACTION_SECRET not set)' }]);
       writeFileSync(file, 'k'.repeat(32));
       expect(resolveActionSecret({ dataDir: dir, log })).toBe('k'.repeat(32));
       writeFileSync(file, 'k'.repeat(31));
       expect(resolveActionSecret({ dataDir: dir, log })).not.toBe(generated);
       expect(lines.slice(1)).toMatchObject([
-        { file, msg: 'action secret file is too short: generating a new one' },
-        { file, msg: 'generated the action secret (ACTION_SECRET not set)' },
+        { file: 'action-secret', msg: 'action secret file is too short: generating a new one' },
+        { file: 'action-secret', msg: 'generated the action secret (ACTION_SECRET not set)' },
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -21,7 +21,8 @@ describe('personal data across every feature', () => {
     }
     const exported = app.notifier.posts.find((post) => post.message.file?.name === 'certif-bot-mes-donnees.json');
     const document = JSON.parse(String(exported?.message.file?.content)) as { categories: { category: string }[] };
-    expect(document.categories.map((category) => category.category)).toHaveLength(4);
+    // Four features, and the answers kept for replayed clicks (handled-inputs.ts).
+    expect(document.categories.map((category) => category.category)).toHaveLength(5);
 
     const confirm = await app.router.dispatch(aCommand('certif', 'oublier'));
     const eraseButton = confirm.type === 'message' ? confirm.buttons?.find((button) => button.action === 'privacy.erase') : undefined;
