@@ -1,7 +1,7 @@
 import { createInterface, type Interface } from 'node:readline/promises';
 import type { App } from '../app.js';
 import { CONSOLE_CONVERSATION, CONSOLE_USER, type Incoming, type Scalar } from '../core/incoming.js';
-import type { Button, DialogSpec, Reply } from '../core/reply.js';
+import type { DialogSpec, Reply } from '../core/reply.js';
 import type { CliIo } from './io.js';
 import { renderText } from './render-text.js';
 
@@ -14,14 +14,13 @@ export const CHAT_WELCOME = [
 
 const base = { transport: 'console' as const, user: CONSOLE_USER, conversation: CONSOLE_CONVERSATION };
 
-/** Turns one console line into an input: a slash command, a click on a numbered button, or a question. */
-export function parseConsoleLine(line: string, buttons: readonly Button[]): Incoming | undefined {
+/**
+ * Turns one console line into an input: a slash command, or a message. A number alone is a message too: the router
+ * turns it into a click on that button of the latest reply (core/choices.ts), as it does for `/certif 2` anywhere.
+ */
+export function parseConsoleLine(line: string): Incoming | undefined {
   const text = line.trim();
   if (text === '') return undefined;
-  if (/^\d{1,2}$/.test(text)) {
-    const button = buttons[Number(text) - 1];
-    if (button) return { ...base, kind: 'action', action: button.action, payload: button.payload ?? {} };
-  }
   const command = /^\/([a-z0-9_-]+)(?:\s+([\s\S]*))?$/i.exec(text);
   if (command) return { ...base, kind: 'command', command: (command[1] ?? '').toLowerCase(), text: command[2] ?? '' };
   return { ...base, kind: 'message', text };
@@ -84,7 +83,6 @@ export async function runChat(app: App, io: CliIo): Promise<number> {
   const rl = createInterface({ input: io.stdin, terminal: false });
   const askLine = lineReader(rl, io);
   io.stdout.write(`${CHAT_WELCOME}\n`);
-  let buttons: readonly Button[] = [];
 
   const show = async (reply: Reply): Promise<void> => {
     if (reply.type === 'dialog') {
@@ -104,7 +102,6 @@ export async function runChat(app: App, io: CliIo): Promise<number> {
       return show(next);
     }
     const rendered = renderText(reply);
-    buttons = rendered.buttons;
     if (rendered.text) io.stdout.write(`\n${rendered.text}\n\n`);
   };
 
@@ -113,7 +110,7 @@ export async function runChat(app: App, io: CliIo): Promise<number> {
       const line = await askLine('> ');
       if (line === undefined) break; // stdin closed (Ctrl-D, or the end of piped input)
       if (/^(quitter|quit|exit|q)$/i.test(line.trim())) break;
-      const incoming = parseConsoleLine(line, buttons);
+      const incoming = parseConsoleLine(line);
       if (!incoming) continue;
       await show(await app.router.dispatch(incoming));
     }

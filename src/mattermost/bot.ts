@@ -41,6 +41,11 @@ export interface StartBotOptions {
   listener?: Partial<ListenerTuning>;
   /** Serves GET /metrics and counts HTTP requests and Mattermost API errors. */
   metrics?: Metrics;
+  /**
+   * What delivers messages the bot sends on its own (DMs, tickets, reminders) when Mattermost is not configured: the
+   * console in `npm start`'s terminal. Without it, nothing can be sent in local mode.
+   */
+  localNotifier?: Notifier;
 }
 
 export interface RunningBot {
@@ -96,7 +101,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const notifier =
     client && poster
       ? createMattermostNotifier({ client, poster, botUsername: () => botUsername() || DEFAULT_BOT_USERNAME })
-      : unavailableNotifier();
+      : (options.localNotifier ?? unavailableNotifier());
 
   const app = createApp({ config, log, notifier, clock, databaseFile: options.databaseFile, metrics: options.metrics });
   let server: Server | undefined;
@@ -192,7 +197,11 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     listening.requestTimeout = 35_000;
     listening.headersTimeout = 20_000;
     const port = (listening.address() as AddressInfo).port;
+    const url = `http://127.0.0.1:${port}`;
     if (options.publicUrl) publicUrl = options.publicUrl(port)?.replace(/\/+$/, '');
+    // Local mode: whoever calls the bot (curl, a Mattermost on this machine) reaches it where it listens, so buttons
+    // and forms work out of the box. With Mattermost, only the admin knows the address it uses (PUBLIC_URL).
+    if (!publicUrl && !client) publicUrl = url;
     if (!publicUrl && (client || mm.commandTokens.length > 0)) {
       log.warn('PUBLIC_URL is not set: replies are sent without buttons and dialogs cannot open');
     }
@@ -209,7 +218,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       app,
       server: listening,
       port,
-      url: `http://127.0.0.1:${port}`,
+      url,
       mode: client ? 'mattermost' : 'local',
       disabled,
       listener,

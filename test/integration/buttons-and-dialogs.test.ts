@@ -42,10 +42,14 @@ describe('buttons and dialogs: unsigned callbacks from Mattermost, checked with 
     expect(world.mm.ephemeralsFor(world.alice).at(-1)?.message).toBe('Message remplacé.');
   });
 
-  it('falls back to ephemeral_text (text only) once the response_url is used up (5 uses)', async () => {
+  // The text used to drop the reply's buttons (issue 18): they are listed with the command that picks each.
+  it('falls back to ephemeral_text (text only) once the response_url is used up (5 uses), its buttons listed as commands', async () => {
     for (let use = 0; use < 5; use += 1) expect((await world.mm.clickButton(world.alice, answer, 'Choisir')).body).toEqual({});
     const sixth = await world.mm.clickButton(world.alice, answer, 'Choisir');
-    expect(sixth).toMatchObject({ ok: true, body: { ephemeral_text: 'Voici la réponse sur pix.' } });
+    expect(sixth).toMatchObject({ ok: true, body: { ephemeral_text: 'Voici la réponse sur pix.\n\nAu clavier, tapez :\n- `/certif 1` : 👍 Voter' } });
+    // And typing it does what the button does.
+    await world.mm.executeCommand(world.alice, world.channel, '/certif 1');
+    expect(votes()).toEqual([{ user_id: world.alice.id, choice: 'oui', channel_id: world.channel.id }]);
   });
 
   it('shares: the bot posts in the channel as itself', async () => {

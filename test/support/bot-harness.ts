@@ -66,6 +66,11 @@ export interface WorldOptions {
   clock?: Clock;
   /** The bot account's username on the stand-in (default certif-bot). */
   botUsername?: string;
+  /**
+   * Where Mattermost reaches the bot: `port` (default) derives it from the port; `none` starts without PUBLIC_URL
+   * (buttons cannot be shown); `default` lets the bot choose as `serve` does.
+   */
+  publicUrl?: 'port' | 'none' | 'default';
 }
 
 /** The cast every end-to-end test shares: the bot account, two conseillers, an admin, the team and its channel. */
@@ -98,7 +103,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       log,
       port: 0,
       host: '127.0.0.1',
-      publicUrl: (port) => `http://127.0.0.1:${port}`,
+      ...(options.publicUrl === 'default' ? {} : { publicUrl: (port: number) => (options.publicUrl === 'none' ? undefined : `http://127.0.0.1:${port}`) }),
       configure: options.configure,
       clock: options.clock,
       retry: { attempts: 5, baseDelayMs: 20, maxDelayMs: 300, timeoutMs: 3000 },

@@ -84,7 +84,7 @@ export function registerDeadline(deps: FeatureDeps, ports: { dossier?: DossierPo
   };
 
   const remindersButton = (saved: SavedCalendar): Button[] =>
-    saved.reminders ? [] : [{ label: '🔔 Recevoir les rappels', action: REMINDERS_ACTION, payload: { on: true }, style: 'primary' }];
+    saved.reminders ? [] : [{ label: '🔔 Recevoir les rappels', action: REMINDERS_ACTION, payload: { on: true }, style: 'primary', command: '/deadline rappels oui' }];
 
   const calendarReply = (saved: SavedCalendar, now: Date, intro?: string): MessageReply => {
     const facts = computeCalendar(saved, calendarDateIn(now, timeZone));
