@@ -14,6 +14,7 @@ import { checkDirectory, type NameResolver } from '../features/escalation/direct
 import { createSilentLogger } from '../logger.js';
 import { createMattermostClient } from '../mattermost/client.js';
 import type { CliIo } from './io.js';
+import { KB_FIX_FIRST, kbEvalFileMissing, kbProblems, kbUnknownSubcommand, kbValid } from './texts.js';
 
 /**
  * `certif-bot kb check` and `certif-bot kb eval [file]`: for the people who write the knowledge base.
@@ -39,17 +40,12 @@ function mattermostNameResolver(config: Readonly<Config>): NameResolver | undefi
 
 export const DEFAULT_EVAL_FILE = 'eval/faq-eval.tsv';
 
-const KB_USAGE = `Usage :
-  certif-bot kb check          vérifie knowledge/ (format, sources, réponses, chaque fiche trouvée par ses formulations)
-  certif-bot kb eval [fichier] évalue la FAQ sur ${DEFAULT_EVAL_FILE} (question<TAB>fiche attendue ou none)
-`;
-
 export async function runKb(args: readonly string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   const config = loadConfig(io.env);
   if (sub === 'check') return runCheck(config, io);
   if (sub === 'eval') return runEval(config, rest[0] ?? DEFAULT_EVAL_FILE, io);
-  io.stderr.write(KB_USAGE);
+  io.stderr.write(kbUnknownSubcommand(sub));
   return 2;
 }
 
@@ -63,11 +59,11 @@ async function runCheck(config: Readonly<Config>, io: CliIo): Promise<number> {
   for (const check of KB_CHECKS) lines.push(...(await check(config)));
   for (const line of lines) io.stdout.write(`${line}\n`);
   if (lines.length > 0) {
-    io.stderr.write(`${lines.length} problème${lines.length > 1 ? 's' : ''} dans ${config.knowledgeDir}\n`);
+    io.stderr.write(`${kbProblems(lines.length, config.knowledgeDir)}\n`);
     return 1;
   }
   const count = base.entries.length;
-  io.stdout.write(`Base de connaissances valide : ${count} fiche${count > 1 ? 's' : ''}.\n`);
+  io.stdout.write(`${kbValid(count)}\n`);
   return 0;
 }
 
@@ -75,14 +71,14 @@ function runEval(config: Readonly<Config>, file: string, io: CliIo): number {
   const { base, problems } = readKnowledge(config.knowledgeDir);
   if (problems.length > 0) {
     for (const p of problems) io.stderr.write(`${p.file}: ${p.problem}\n`);
-    io.stderr.write('Corrigez la base (certif-bot kb check) avant de l’évaluer.\n');
+    io.stderr.write(`${KB_FIX_FIRST}\n`);
     return 2;
   }
   let content: string;
   try {
     content = fs.readFileSync(file, 'utf8');
   } catch {
-    io.stderr.write(`Fichier d'évaluation introuvable : ${file}\n`);
+    io.stderr.write(`${kbEvalFileMissing(file, DEFAULT_EVAL_FILE)}\n`);
     return 2;
   }
   const parsed = parseEvalFile(content);

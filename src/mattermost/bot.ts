@@ -52,7 +52,10 @@ export interface RunningBot {
   app: App;
   server: Server;
   port: number;
+  /** How to reach the bot from this machine (`http://127.0.0.1:3000`). */
   url: string;
+  /** The address the server listens on, as the system reports it (`0.0.0.0:3000`, `[::]:3000`). */
+  listening: string;
   mode: 'mattermost' | 'local';
   /** What does not run, in French, for logs and the start-up banner. */
   disabled: readonly string[];
@@ -138,7 +141,11 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     }
 
     const disabled: string[] = [];
-    if (!client) disabled.push('mentions @certif-bot, messages privés au bot, rappels et messages envoyés par le bot (MM_URL et MM_BOT_TOKEN absents)');
+    if (!client && options.localNotifier) {
+      disabled.push('mentions @certif-bot et messages privés au bot dans Mattermost (MM_URL et MM_BOT_TOKEN absents) ; ce que le bot enverrait (messages privés, tickets, rappels) s’affiche dans cette console');
+    } else if (!client) {
+      disabled.push('mentions @certif-bot, messages privés au bot, rappels et messages envoyés par le bot (MM_URL et MM_BOT_TOKEN absents)');
+    }
     if (mm.commandTokens.length === 0) disabled.push('commandes slash (MM_COMMAND_TOKENS absent : toute commande reçue est refusée)');
 
     let lastPing: { at: number; ok: boolean; detail?: string } | undefined;
@@ -196,7 +203,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     // Mattermost waits up to 30 s for an integration; a slow client must not hold a socket longer.
     listening.requestTimeout = 35_000;
     listening.headersTimeout = 20_000;
-    const port = (listening.address() as AddressInfo).port;
+    const address = listening.address() as AddressInfo;
+    const port = address.port;
     const url = `http://127.0.0.1:${port}`;
     if (options.publicUrl) publicUrl = options.publicUrl(port)?.replace(/\/+$/, '');
     // Local mode: whoever calls the bot (curl, a Mattermost on this machine) reaches it where it listens, so buttons
@@ -219,6 +227,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       server: listening,
       port,
       url,
+      listening: address.family === 'IPv6' ? `[${address.address}]:${port}` : `${address.address}:${port}`,
       mode: client ? 'mattermost' : 'local',
       disabled,
       listener,

@@ -255,6 +255,15 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
     const decision = routeQuestion({ topic: request.topic, route: request.route, profile, directory: dir, preferred: kind });
     if (decision.kind !== 'route') return confirmation(request, input.user, kind);
     const ticket = tickets.create(request, { id: input.user.id, username: foldText(input.user.username) }, profile, decision, ctx.now);
+    if (!deps.notifier.canPost) {
+      // Nothing can be delivered here (local mode over HTTP): the ticket waits in the outbox, and the user is told so.
+      return message(
+        `✅ Votre question est enregistrée : ticket **#${ticket.id}**.\n\n` +
+          `⚠️ Cette installation n'est pas encore reliée à Mattermost : la question partira vers ${decision.label} dès qu'elle le sera. ` +
+          "Si c'est urgent, contactez directement votre organisme de formation.",
+        { replaceOriginal: true },
+      );
+    }
     return message(
       `✅ C'est transmis à ${decision.label}. Votre numéro de ticket : **#${ticket.id}**.\n\n` +
         'Je vous préviens en message privé dès que votre question est prise en charge, puis quand la réponse arrive.',

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Conversation } from '../../../src/core/incoming.js';
 import { ESCALATE_ACTION, type LoggedQuestion } from '../../../src/features/ports.js';
 import { ADMIN, ALICE, CAMILLE, DOMINIQUE, EVE, askAndConfirm, asMessage, createFakeFaq, createHarness, settle, withProfile, type Harness } from './harness.js';
+import { createRecordingNotifier } from '../../support/recording-notifier.js';
 
 const inChannel = (channelId: string): Conversation => ({ channelId, kind: 'channel' });
 const SUPPORT_NORD = inChannel('support-nord');
@@ -48,6 +49,19 @@ describe('escalation: asking', () => {
     expect(scraped).toMatch(/certif_bot_tickets\{state="open"\} 1/);
     expect(scraped).toMatch(/certif_bot_tickets_not_closed_by_age\{age="moins_1j"\} 1/);
     expect(scraped).toMatch(/certif_bot_outbox_backlog 0/);
+  });
+
+  // Issue 18, point 3: « Je vous préviens en message privé » while the card waited forever in the outbox.
+  it('says the ticket waits, and promises no DM, where nothing can be delivered (local mode over HTTP)', async () => {
+    const h = createHarness({ notifier: createRecordingNotifier({ canPost: false }) });
+    await withProfile(h);
+    const confirmation = await h.say(ALICE, 'referent', "Je n'ai pas reçu ma convocation pour le CCP1");
+    const button = confirmation.buttons!.find((b) => b.action === 'escalation.confirm')!;
+    const done = asMessage(await h.click(ALICE, button.action, { ...button.payload }));
+    expect(done.text).toContain('ticket **#1**');
+    expect(done.text).toContain("Cette installation n'est pas encore reliée à Mattermost");
+    expect(done.text).not.toContain('message privé');
+    expect(h.escalation.outbox.stats().pending).toBeGreaterThan(0);
   });
 
   it('routes other difficulties to the cohort referent by DM', async () => {
