@@ -3,7 +3,7 @@ import type { FeatureDeps } from '../../app.js';
 import { UserFacingError } from '../../core/errors.js';
 import type { ActionInput, DialogInput, UserRef } from '../../core/incoming.js';
 import { dialogErrors, message, noReply, openDialog, type Button, type DialogElement, type MessageReply, type Reply } from '../../core/reply.js';
-import { foldText } from '../../core/text.js';
+import { counted, foldText, ofName } from '../../core/text.js';
 import type { FaqPort } from '../ports.js';
 import { registerEscalationAdmin } from './admin.js';
 import { ACTIONS, DIALOGS, relayMessage } from './cards.js';
@@ -117,7 +117,7 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
   });
   deps.addReadinessCheck('escalation-outbox', () => {
     const { stuck } = outbox.stats();
-    return stuck > 0 ? { ok: true, detail: `${stuck} message(s) de ticket en attente de livraison` } : { ok: true };
+    return stuck > 0 ? { ok: true, detail: `${counted(stuck, 'message')} de ticket en attente de livraison` } : { ok: true };
   });
 
   const isAdmin = (user: UserRef) => config.escalation.adminUsers.some((name) => foldText(name) === foldText(user.username));
@@ -335,7 +335,7 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
       const cohort = findCohort(dir, cohortText);
       if (!cohort) return { ok: false, errors: { cohorte: `Je ne connais pas la cohorte « ${cohortText} ».` } };
       if (cohort.trainingBody !== body.id) {
-        return { ok: false, errors: { cohorte: `La cohorte « ${cohort.name} » ne dépend pas de ${body.name}.` } };
+        return { ok: false, errors: { cohorte: `La cohorte « ${cohort.name} » ne dépend pas ${ofName(body.name)}.` } };
       }
       cohortId = cohort.id;
     }

@@ -8,6 +8,8 @@ import { HELP_HINT, SMALL_TALK_REPLIES } from './small-talk.js';
 /** Reply builders: pure functions from a decision to the message the user sees. */
 
 export const FEEDBACK_ACTION = 'faq.feedback';
+
+export const EVENING_GREETING = `Bonsoir ! 👋 ${HELP_HINT}`;
 export const SHARE_ACTION = 'faq.share';
 export const PICK_ACTION = 'faq.pick';
 
@@ -68,8 +70,11 @@ export function replyFor(
   switch (understanding.outcome) {
     case 'invalid':
       return message(understanding.message, { meta: { faq } });
-    case 'small_talk':
-      return message(SMALL_TALK_REPLIES[understanding.kind], { meta: { faq } });
+    case 'small_talk': {
+      // A greeting is answered in kind: « bonsoir » was answered « Bonjour ! ».
+      const evening = understanding.kind === 'greeting' && understanding.normalized.split(' ').includes('bonsoir');
+      return message(evening ? EVENING_GREETING : SMALL_TALK_REPLIES[understanding.kind], { meta: { faq } });
+    }
     case 'answered':
       return message(answerText(understanding.entry, base), {
         buttons: questionId !== undefined ? answerButtons(questionId, understanding.entry.id) : [],
@@ -119,8 +124,8 @@ export function helpText(commands: readonly CommandInfo[]): string {
   ];
   if (names.has('deadline')) {
     lines.push(
-      '- `/deadline 31/08/2026` : votre date limite pour être présenté(e) aux examens, à partir de votre fin de formation ; ' +
-        '`/deadline examen …`, `/deadline rappels oui` pour être prévenu(e).',
+      '- `/deadline 31/08/2026` : votre date limite de présentation aux examens, à partir de votre fin de formation ; ' +
+        '`/deadline examen …`, `/deadline rappels oui` pour recevoir des rappels.',
     );
   }
   if (names.has('dossier')) lines.push("- `/dossier` : la liste à cocher de votre dossier d'examen (dossier professionnel, cinq fiches actions…).");

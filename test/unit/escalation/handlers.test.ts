@@ -127,6 +127,8 @@ describe('escalation: profile', () => {
     expect((await withProfile(h, 'organisme Ouest cohorte X')).text).toContain("Je ne connais pas l'organisme « Ouest »");
     expect(h.escalation.store.getProfile(ALICE.id)).toBeUndefined();
     expect((await withProfile(h, 'organisme Sud cohorte Nord mars 2026')).text).toContain('ne dépend pas de Formations Sud');
+    // « de » elided before a vowel (issue 18: « ne dépend pas de Organisme … »).
+    expect((await withProfile(h, 'organisme Nord cohorte Sud avril 2026')).text).toContain('La cohorte « Sud avril 2026 » ne dépend pas d’Organisme Nord.');
     expect(h.escalation.store.getProfile(ALICE.id)).toBeUndefined();
     const ok = await withProfile(h, 'organisme formations sud cohorte sud avril 2026');
     expect(ok.text).toContain('Formations Sud');
@@ -365,10 +367,12 @@ describe('escalation: admin', () => {
     expect((await h.say(ADMIN, 'certif-admin', '')).text).not.toContain('en attente de livraison');
     // Enqueued without a drain: it waits.
     h.escalation.outbox.enqueue({ kind: 'direct', target: 'id:user-alice', message: { text: 'Bonjour' }, key: 'k-1', ticketId: null, role: 'notice' }, h.clock.now());
+    // « 1 message », never « 1 message(s) » (issue 18).
+    expect((await h.say(ADMIN, 'certif-admin', '')).text).toContain('⚠️ 1 message de ticket en attente de livraison');
     h.clock.advance(3 * 3_600_000);
     h.escalation.outbox.enqueue({ kind: 'direct', target: 'id:user-alice', message: { text: 'Re' }, key: 'k-2', ticketId: null, role: 'notice' }, h.clock.now());
     expect((await h.say(ADMIN, 'certif-admin', '')).text).toContain(
-      '⚠️ 2 message(s) de ticket en attente de livraison à Mattermost (le plus ancien depuis 3 h).',
+      '⚠️ 2 messages de ticket en attente de livraison à Mattermost (le plus ancien depuis 3 h).',
     );
   });
 
