@@ -25,12 +25,14 @@ export function parseConsoleLine(line: string): Incoming | undefined {
  * Reads lines one at a time, with a prompt. Lines are buffered by the async iterator: piped input (several lines
  * in one chunk) is not lost while a reply is being built, as it would be with `rl.question`.
  */
-type AskLine = (prompt: string) => Promise<string | undefined>;
+type AskLine = (prompt: string, always?: boolean) => Promise<string | undefined>;
 
 function lineReader(rl: Interface, io: CliIo): AskLine {
   const lines = rl[Symbol.asyncIterator]();
-  return async (prompt) => {
+  return async (prompt, always = false) => {
+    // The « > » prompt only in a terminal; a form's questions always (a transcript must show what was asked).
     if (io.stdin.isTTY) io.stdout.write(prompt);
+    else if (always) io.stdout.write(`${prompt}\n`);
     const next = await lines.next();
     return next.done ? undefined : next.value;
   };
@@ -46,7 +48,7 @@ async function fillDialog(askLine: AskLine, io: CliIo, dialog: DialogSpec): Prom
   for (const element of dialog.elements) {
     if (element.helpText) io.stdout.write(`  ${element.helpText}\n`);
     for (;;) {
-      const line = await askLine(`${promptFor(element)} : `);
+      const line = await askLine(`${promptFor(element)} : `, true);
       if (line === undefined) return undefined;
       const answer = line.trim();
       if (foldText(answer) === T.DIALOG_CANCEL_WORD) return undefined;

@@ -118,7 +118,8 @@ export const NO_DATES = "Je n'ai aucune date enregistrée pour vous. Commencez p
 export const CANNOT_SEND_FILE =
   "Je ne peux pas envoyer de message privé ici (Mattermost n'est pas configuré) : le fichier n'a pas été créé. " +
   'Vos dates restent visibles avec `/deadline`.';
-export const ICS_SENT = '📅 Je vous ai envoyé le fichier `.ics` de vos dates en message privé.';
+export const ICS_SENT =
+  '📅 Je vous ai envoyé le fichier `.ics` de vos dates en message privé. Si vos dates changent, redemandez-le avec `/deadline calendrier`.';
 
 export function icsMessage(today: CalendarDate): string {
   return `📅 Vos dates de certification au format agenda (fichier \`.ics\`, établi le ${formatShort(today)}). Ouvrez-le pour les ajouter à votre calendrier.`;
