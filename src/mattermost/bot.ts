@@ -177,7 +177,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
           checks,
           ...(socket ? { websocket: socket.state, ...(socket.lastError ? { websocketError: socket.lastError } : {}) } : {}),
           ...(disabled.length > 0 ? { disabled } : {}),
-          ...(publicUrl ? {} : { warnings: ['PUBLIC_URL absent : les boutons et les formulaires sont désactivés'] }),
+          ...(publicUrl ? {} : { warnings: ['PUBLIC_URL absent : les choix des réponses s’affichent en texte, avec la commande à taper, et les formulaires ne peuvent pas s’ouvrir'] }),
         },
       };
     };
@@ -211,7 +211,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     // and forms work out of the box. With Mattermost, only the admin knows the address it uses (PUBLIC_URL).
     if (!publicUrl && !client) publicUrl = url;
     if (!publicUrl && (client || mm.commandTokens.length > 0)) {
-      log.warn('PUBLIC_URL is not set: replies are sent without buttons and dialogs cannot open');
+      log.warn('PUBLIC_URL is not set: buttons are listed as typed commands and dialogs cannot open');
     }
 
     app.start();

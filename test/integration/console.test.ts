@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { runChat } from '../../src/cli/chat.js';
 import { createLocalApp } from '../../src/cli/local-app.js';
 import { runCli } from '../../src/cli/main.js';
@@ -21,17 +21,21 @@ const terminal = () => Object.assign(new PassThrough(), { isTTY: true });
 /** JSON log lines (pino) found in a transcript: there must be none. */
 const logLines = (text: string) => text.split('\n').filter((line) => line.startsWith('{"level"'));
 
+/** A `certif-bot chat` session on a fresh DATA_DIR, the lines typed one by one; the app is left open for checks. */
+async function chatSession(lines: readonly string[], env: Record<string, string> = {}, stdin: PassThrough = new PassThrough()) {
+  const dir = makeTestTempDir('console-chat-');
+  const t = captureCli({ DATA_DIR: dir, ...env }, stdin);
+  const app = createLocalApp(t.io);
+  const done = runChat(app, t.io, { note: app.logNote });
+  await typeLines(stdin, lines, t.out);
+  await done;
+  onTestFinished(() => app.close());
+  return { dir, app, out: t.out(), err: t.err() };
+}
+
 describe('the console (certif-bot chat)', () => {
   it('delivers /deadline calendrier as a DM would: printed, and the .ics written where it says', async () => {
-    const dir = makeTestTempDir('console-chat-');
-    const stdin = new PassThrough();
-    const t = captureCli({ DATA_DIR: dir }, stdin);
-    const app = createLocalApp(t.io);
-    const done = runChat(app, t.io);
-    await typeLines(stdin, ['/deadline 31/08/2026', '/deadline calendrier'], t.out);
-    await done;
-    await app.close();
-    const out = t.out();
+    const { out } = await chatSession(['/deadline 31/08/2026', '/deadline calendrier']);
     expect(out).toContain('── Message privé de certif-bot ──');
     const file = /📎 Fichier enregistré : (.+\.ics)$/m.exec(out)?.[1];
     expect(file && readFileSync(file, 'utf8')).toContain('BEGIN:VCALENDAR');
@@ -40,14 +44,7 @@ describe('the console (certif-bot chat)', () => {
   });
 
   it('does what a person means: a number with no matching choice, `aide` without the slash', async () => {
-    const dir = makeTestTempDir('console-chat-');
-    const stdin = new PassThrough();
-    const t = captureCli({ DATA_DIR: dir }, stdin);
-    const app = createLocalApp(t.io);
-    const done = runChat(app, t.io);
-    await typeLines(stdin, ['3', 'aide', '/certif pix', '1', '5', '3'], t.out);
-    await done;
-    const out = t.out();
+    const { app, out } = await chatSession(['3', 'aide', '/certif pix', '1', '5', '3']);
     expect(out).toContain("Je n'ai pas de liste de choix en cours pour vous");
     expect(out).toContain('**Ce que je sais faire**');
     // After the pick, the answer's buttons (👍, 👎, Partager) are the choices: 5 is none of them, 3 shares.
@@ -55,21 +52,13 @@ describe('the console (certif-bot chat)', () => {
     expect(out).toContain('── Message dans le canal ~console ──');
     // Neither the numbers nor `aide` were logged as questions: only « pix ».
     expect(app.db.prepare('SELECT text FROM faq_questions').all()).toEqual([{ text: 'pix' }]);
-    await app.close();
   });
 
   it('in a terminal, logs go to a file in DATA_DIR, shown once, and never into the conversation', async () => {
-    const dir = makeTestTempDir('console-chat-');
-    const stdin = terminal();
-    const t = captureCli({ DATA_DIR: dir, LOG_LEVEL: 'debug' }, stdin);
-    const app = createLocalApp(t.io);
-    const done = runChat(app, t.io, { note: app.logNote });
-    await typeLines(stdin, ['c quoi le délai pour passer le ccp1 ?', 'quitter'], t.out);
-    await done;
-    await app.close();
+    const { dir, out, err } = await chatSession(['c quoi le délai pour passer le ccp1 ?', 'quitter'], { LOG_LEVEL: 'debug' }, terminal());
     const logFile = path.join(dir, 'certif-bot.log');
-    expect(t.out().split(`Journal technique : ${logFile}`)).toHaveLength(2);
-    expect(logLines(t.out() + t.err())).toEqual([]);
+    expect(out.split(`Journal technique : ${logFile}`)).toHaveLength(2);
+    expect(logLines(out + err)).toEqual([]);
     expect(readFileSync(logFile, 'utf8')).toContain('"msg":"input handled"');
   });
 });
