@@ -54,6 +54,24 @@ describe('the console (certif-bot chat)', () => {
     expect(app.db.prepare('SELECT text FROM faq_questions').all()).toEqual([{ text: 'pix' }]);
   });
 
+  it('asks a form’s fields in plain French: an option’s label as default (never its id), « facultatif » once', async () => {
+    const { out } = await chatSession([
+      '/certif profil organisme Organisme Exemple Nord cohorte Nord mars 2026',
+      '/certif profil',
+      '',
+      '',
+      '/deadline',
+      '31/08/2026',
+      '',
+    ]);
+    expect(out).toContain('Organisme de formation [1=Organisme Exemple Nord, 2=Formations Numériques Exemple Sud] (défaut : Organisme Exemple Nord) :');
+    expect(out).toContain('(défaut : Nord mars 2026 (Organisme Exemple Nord))');
+    expect(out).not.toMatch(/défaut : (of-|nord-)/);
+    expect(out).toContain("Date d'examen (facultatif) :");
+    expect(out).not.toContain('(facultatif) (facultatif)');
+    expect(out).toContain('**Dimanche 28 février 2027**');
+  });
+
   it('in a terminal, logs go to a file in DATA_DIR, shown once, and never into the conversation', async () => {
     const { dir, out, err } = await chatSession(['c quoi le délai pour passer le ccp1 ?', 'quitter'], { LOG_LEVEL: 'debug' }, terminal());
     const logFile = path.join(dir, 'certif-bot.log');

@@ -33,6 +33,8 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     const text = (error as ConfigError).message;
     for (const name of ['PORT', 'MM_URL', 'BOT_TIMEZONE', 'ACTION_SECRET']) expect(text).toContain(name);
+    // And what to do about them (issue 18: every error says what to do).
+    expect(text).toMatch(/Corrigez ces variables d'environnement, puis relancez/);
   });
 
   it('keeps the FAQ thresholds in order: answer ≤ anchored answer ≤ clarify ≤ suggest, anchored ≤ named ≤ suggest', () => {
