@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Config } from './config.js';
+import { createChoiceMemory } from './core/choices.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { Notifier } from './core/notifier.js';
 import { createConcurrencyGuard, createRateLimiter } from './core/guards.js';
@@ -112,6 +113,7 @@ export function createApp(options: AppOptions): App {
     clickRateLimiter: createRateLimiter({ perMinute: config.clickRateLimitPerMinute }),
     concurrency: createConcurrencyGuard(config.maxConcurrentRequests),
     observe: (incoming, reply, durationMs) => metrics.observeInput(incoming, reply, durationMs),
+    choices: createChoiceMemory(),
   });
   const jobs: BackgroundJob[] = [];
   const reloadables = new Map<string, Reloadable>();

@@ -132,7 +132,8 @@ export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(
       `Configuration invalide (${problems.length} problème${problems.length > 1 ? 's' : ''}) :\n` +
-        problems.map((problem) => `  - ${problem}`).join('\n'),
+        problems.map((problem) => `  - ${problem}`).join('\n') +
+        "\nCorrigez ces variables d'environnement, puis relancez (liste et valeurs par défaut : « Configuration » dans le README).",
     );
     this.name = 'ConfigError';
   }

@@ -4,6 +4,7 @@ import { CONSOLE_CONVERSATION, CONSOLE_USER } from '../core/incoming.js';
 import type { Reply } from '../core/reply.js';
 import type { CliIo } from './io.js';
 import { renderText } from './render-text.js';
+import { ASK_MISSING_QUESTION, ASK_USAGE } from './texts.js';
 
 /** One question in, the reply as a user would see it. */
 export async function askOnce(app: App, question: string): Promise<Reply> {
@@ -41,9 +42,14 @@ export async function runAsk(app: App, args: readonly string[], io: CliIo): Prom
     }
     return 0;
   }
+  const unknown = args.find((arg) => arg.startsWith('--'));
+  if (unknown) {
+    io.stderr.write(`Option inconnue : ${unknown}. La seule option est --json.\n\n${ASK_USAGE}`);
+    return 2;
+  }
   const question = args.join(' ').trim();
   if (question === '') {
-    io.stderr.write('Usage : certif-bot ask "votre question"   ou   certif-bot ask --json < questions.txt\n');
+    io.stderr.write(`${ASK_MISSING_QUESTION}\n\n${ASK_USAGE}`);
     return 2;
   }
   io.stdout.write(`${renderText(await askOnce(app, question)).text}\n`);

@@ -3,23 +3,32 @@ import { calendarDateIn, DATE_EXAMPLE, parseFrenchDate, type CalendarDate } from
 import { renderCalendar } from '../features/deadline/render.js';
 import { computeCalendar } from '../features/deadline/rules.js';
 import type { CliIo } from './io.js';
+import { DEADLINE_NOTHING, deadlineMissingValue, deadlineUnknownOption, deadlineUsage } from './texts.js';
 
-export const DEADLINE_USAGE = `Usage : certif-bot deadline <fin de formation> [--examen <date>] [--pix <date>]
-  Dates au format ${DATE_EXAMPLE.replace(/`/g, '')}.
-  Exemple : certif-bot deadline 31/08/2026 --examen 12/01/2027
-`;
+export const DEADLINE_USAGE = deadlineUsage(DATE_EXAMPLE.replace(/`/g, ''));
 
 type Parsed = { end?: string; exam?: string; pix?: string } | { error: string };
 
+const OPTIONS: Readonly<Record<string, 'exam' | 'pix'>> = { '--examen': 'exam', '--exam': 'exam', '--pix': 'pix' };
+
+/** Words after an option are its date (`--examen 12 janvier 2027`); an option with none is an error, never ignored. */
 function splitArgs(args: readonly string[]): Parsed {
   const words: Record<'end' | 'exam' | 'pix', string[]> = { end: [], exam: [], pix: [] };
   let current: keyof typeof words = 'end';
+  let option: string | undefined;
   for (const arg of args) {
-    if (arg === '--examen' || arg === '--exam') current = 'exam';
-    else if (arg === '--pix') current = 'pix';
-    else if (arg.startsWith('--')) return { error: `Option inconnue : ${arg}` };
-    else words[current].push(arg);
+    const target = OPTIONS[arg];
+    if (target) {
+      if (option && words[current].length === 0) return { error: deadlineMissingValue(option) };
+      current = target;
+      option = arg;
+    } else if (arg.startsWith('--')) {
+      return { error: deadlineUnknownOption(arg) };
+    } else {
+      words[current].push(arg);
+    }
   }
+  if (option && words[current].length === 0) return { error: deadlineMissingValue(option) };
   const join = (parts: string[]) => (parts.length > 0 ? parts.join(' ') : undefined);
   return { end: join(words.end), exam: join(words.exam), pix: join(words.pix) };
 }
@@ -32,7 +41,7 @@ export async function runDeadline(args: readonly string[], io: CliIo, now: Date 
     return 2;
   }
   if (!parsed.end && !parsed.exam && !parsed.pix) {
-    io.stderr.write(DEADLINE_USAGE);
+    io.stderr.write(`${DEADLINE_NOTHING}\n\n${DEADLINE_USAGE}`);
     return 2;
   }
   const timeZone = loadConfig(io.env).timezone;

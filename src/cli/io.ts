@@ -14,3 +14,14 @@ export const processIo: CliIo = {
   stderr: process.stderr,
   env: process.env,
 };
+
+/** A failure the user can fix: its French message (which says how) is printed alone, without a stack trace. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}

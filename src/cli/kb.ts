@@ -18,6 +18,7 @@ import { checkDirectory, type NameResolver } from '../features/escalation/direct
 import { createSilentLogger } from '../logger.js';
 import { createMattermostClient } from '../mattermost/client.js';
 import type { CliIo } from './io.js';
+import { KB_FIX_FIRST, kbAnswerThreshold, kbCalibrationWarning, kbCalibrationWritten, kbCrossValidating, kbEvalFileMissing, kbProblems, kbTooFewLabelledSets, kbUnknownSubcommand, kbValid } from './texts.js';
 
 /**
  * `certif-bot kb check` and `certif-bot kb eval [file]`: for the people who write the knowledge base.
@@ -43,16 +44,6 @@ function mattermostNameResolver(config: Readonly<Config>): NameResolver | undefi
 
 export const DEFAULT_EVAL_FILE = 'knowledge/questions/faq-eval.tsv';
 
-const KB_USAGE = `Usage :
-  certif-bot kb check                vérifie knowledge/ (format, sources, réponses, calibration à jour…)
-  certif-bot kb calibrate            entraîne et calibre la FAQ sur les questions étiquetées (knowledge/questions/)
-                                     par validation croisée, et écrit knowledge/${CALIBRATION_FILE}
-  certif-bot kb eval [fichier]       évalue la FAQ telle qu'elle est livrée sur un fichier (question<TAB>fiche ou none),
-                                     ${DEFAULT_EVAL_FILE} par défaut
-  certif-bot kb eval --summary F…    les seuls comptes d'un ou plusieurs fichiers, sans leurs questions (jeux verrouillés)
-  certif-bot kb eval --cv            validation croisée par jeu sur knowledge/questions/ : chiffres par jeu et ensemble
-`;
-
 export async function runKb(args: readonly string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   const config = loadConfig(io.env);
@@ -61,7 +52,7 @@ export async function runKb(args: readonly string[], io: CliIo): Promise<number>
   if (sub === 'eval' && rest[0] === '--cv') return runCrossValidation(config, io);
   if (sub === 'eval' && rest[0] === '--summary') return runSummary(config, rest.slice(1), io);
   if (sub === 'eval' && !rest[0]?.startsWith('-')) return runEval(config, rest[0] ?? DEFAULT_EVAL_FILE, io);
-  io.stderr.write(KB_USAGE);
+  io.stderr.write(kbUnknownSubcommand(sub));
   return 2;
 }
 
@@ -70,7 +61,7 @@ function readValidBase(config: Readonly<Config>, io: CliIo): KnowledgeBase | und
   const { base, problems } = readKnowledge(config.knowledgeDir);
   if (problems.length === 0) return base;
   for (const p of problems) io.stderr.write(`${p.file}: ${p.problem}\n`);
-  io.stderr.write('Corrigez la base (certif-bot kb check) avant de la calibrer ou de l’évaluer.\n');
+  io.stderr.write(`${KB_FIX_FIRST}\n`);
   return undefined;
 }
 
@@ -78,36 +69,35 @@ function runCalibrate(config: Readonly<Config>, io: CliIo): number {
   const base = readValidBase(config, io);
   if (!base) return 2;
   if (base.labelledSets.length < MIN_LABELLED_SETS) {
-    io.stderr.write(`Il faut au moins ${MIN_LABELLED_SETS} fichiers de questions étiquetées dans ${path.join(config.knowledgeDir, 'questions')} pour calibrer.\n`);
+    io.stderr.write(`${kbTooFewLabelledSets(MIN_LABELLED_SETS, path.join(config.knowledgeDir, 'questions'))}\n`);
     return 2;
   }
   const started = Date.now();
-  const { calibration } = calibrate(base, { acceptedRisk: config.faq.acceptedRisk, now: new Date(), onSet: (name) => io.stderr.write(`validation croisée : ${name}\n`) });
+  const { calibration } = calibrate(base, { acceptedRisk: config.faq.acceptedRisk, now: new Date(), onSet: (name) => io.stderr.write(`${kbCrossValidating(name)}\n`) });
   const file = path.join(config.knowledgeDir, CALIBRATION_FILE);
   fs.writeFileSync(file, `${JSON.stringify(calibration, null, 2)}\n`);
   const { pooled } = calibration.crossValidation;
   io.stdout.write(
     `${formatFigures(pooled)}\n` +
-      `Seuil de réponse pour un risque accepté de ${config.faq.acceptedRisk} : ${formatThreshold(answerThreshold(calibration.thresholds, config.faq.acceptedRisk))}\n` +
-      `Calibration écrite dans ${file} (${((Date.now() - started) / 1000).toFixed(1)} s).\n`,
+      `${kbAnswerThreshold(config.faq.acceptedRisk, answerThreshold(calibration.thresholds, config.faq.acceptedRisk))}\n` +
+      `${kbCalibrationWritten(file, (Date.now() - started) / 1000)}\n`,
   );
   return 0;
 }
 
-const formatThreshold = (value: number): string => (Number.isFinite(value) ? value.toFixed(2) : 'aucun (le bot ne répondra jamais seul)');
 
 function runCrossValidation(config: Readonly<Config>, io: CliIo): number {
   const base = readValidBase(config, io);
   if (!base) return 2;
   if (base.labelledSets.length < MIN_LABELLED_SETS) {
-    io.stderr.write(`Il faut au moins ${MIN_LABELLED_SETS} fichiers de questions étiquetées dans questions/ pour une validation croisée.\n`);
+    io.stderr.write(`${kbTooFewLabelledSets(MIN_LABELLED_SETS, path.join(config.knowledgeDir, 'questions'))}\n`);
     return 2;
   }
   const cv = crossValidate(inspectOutOfFold(base));
   const answer = answerThreshold(cv.thresholds, config.faq.acceptedRisk);
   const { sets, pooled } = crossValidatedFigures(base, cv, { ...POLICY_LEVELS, answer });
   for (const figures of sets) io.stdout.write(`${formatFigures(figures)}\n`);
-  io.stdout.write(`\n${formatFigures(pooled)}\nSeuil de réponse (risque accepté ${config.faq.acceptedRisk}) : ${formatThreshold(answer)}\n`);
+  io.stdout.write(`\n${formatFigures(pooled)}\n${kbAnswerThreshold(config.faq.acceptedRisk, answer)}\n`);
   return 0;
 }
 
@@ -115,18 +105,18 @@ function runSummary(config: Readonly<Config>, files: readonly string[], io: CliI
   const base = readValidBase(config, io);
   if (!base) return 2;
   if (files.length === 0) {
-    io.stderr.write(KB_USAGE);
+    io.stderr.write(kbUnknownSubcommand('eval --summary'));
     return 2;
   }
   const engine = createFaqEngine(base, { knowledgeDir: config.knowledgeDir, acceptedRisk: config.faq.acceptedRisk });
-  if (engine.calibration.state !== 'ok') io.stderr.write(`Attention : ${engine.calibration.problem}\n`);
+  if (engine.calibration.state !== 'ok') io.stderr.write(`${kbCalibrationWarning(engine.calibration.problem)}\n`);
   const reports = [];
   for (const file of files) {
     let content: string;
     try {
       content = fs.readFileSync(file, 'utf8');
     } catch {
-      io.stderr.write(`Fichier d'évaluation introuvable : ${file}\n`);
+      io.stderr.write(`${kbEvalFileMissing(file, DEFAULT_EVAL_FILE)}\n`);
       return 2;
     }
     const report = evaluate(engine, parseEvalFile(content).cases, path.basename(file));
@@ -151,11 +141,11 @@ async function runCheck(config: Readonly<Config>, io: CliIo): Promise<number> {
   for (const check of KB_CHECKS) lines.push(...(await check(config)));
   for (const line of lines) io.stdout.write(`${line}\n`);
   if (lines.length > 0) {
-    io.stderr.write(`${lines.length} problème${lines.length > 1 ? 's' : ''} dans ${config.knowledgeDir}\n`);
+    io.stderr.write(`${kbProblems(lines.length, config.knowledgeDir)}\n`);
     return 1;
   }
   const count = base.entries.length;
-  io.stdout.write(`Base de connaissances valide : ${count} fiche${count > 1 ? 's' : ''}.\n`);
+  io.stdout.write(`${kbValid(count)}\n`);
   return 0;
 }
 
@@ -166,13 +156,13 @@ function runEval(config: Readonly<Config>, file: string, io: CliIo): number {
   try {
     content = fs.readFileSync(file, 'utf8');
   } catch {
-    io.stderr.write(`Fichier d'évaluation introuvable : ${file}\n`);
+    io.stderr.write(`${kbEvalFileMissing(file, DEFAULT_EVAL_FILE)}\n`);
     return 2;
   }
   const parsed = parseEvalFile(content);
   for (const problem of parsed.problems) io.stderr.write(`${file}: ${problem}\n`);
   const engine = createFaqEngine(base, { knowledgeDir: config.knowledgeDir, acceptedRisk: config.faq.acceptedRisk });
-  if (engine.calibration.state !== 'ok') io.stderr.write(`Attention : ${engine.calibration.problem}\n`);
+  if (engine.calibration.state !== 'ok') io.stderr.write(`${kbCalibrationWarning(engine.calibration.problem)}\n`);
   const report = evaluate(engine, parsed.cases, path.basename(file));
   io.stdout.write(`${formatEvalReport(report)}\n`);
   return report.passed && parsed.problems.length === 0 ? 0 : 1;

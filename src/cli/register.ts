@@ -5,6 +5,21 @@ import { createLogger } from '../logger.js';
 import { createMattermostClient, MattermostApiError, type MattermostClient } from '../mattermost/client.js';
 import { desiredCommand, loadManifest, MANIFEST_FILE } from '../mattermost/manifest.js';
 import type { CliIo } from './io.js';
+import {
+  REGISTER_DISABLED,
+  REGISTER_FORBIDDEN,
+  REGISTER_STATUS,
+  REGISTER_UNAUTHORIZED,
+  REGISTER_USAGE,
+  registerBadOption,
+  registerFailed,
+  registerMissing,
+  registerServerError,
+  registerStray,
+  registerTeamNotFound,
+  registerTokens,
+  registerUnreachable,
+} from './texts.js';
 
 /**
  * `certif-bot register --team <name>`: creates or updates the slash commands of manifest.json on the server, with
@@ -12,9 +27,10 @@ import type { CliIo } from './io.js';
  * the tokens for MM_COMMAND_TOKENS. Running it again changes nothing.
  */
 
-export const REGISTER_USAGE =
-  'Usage : certif-bot register --team <nom-de-l-équipe> [--manifest <fichier>]\n' +
-  '  Variables nécessaires : MM_URL, MM_ADMIN_TOKEN (jeton d’un administrateur), PUBLIC_URL (adresse du bot vue par Mattermost).\n';
+export { REGISTER_USAGE };
+
+/** An admin at a terminal: two quick attempts, not the bot's patient background policy. */
+const REGISTER_RETRY = { attempts: 2, baseDelayMs: 300, maxDelayMs: 1000, timeoutMs: 10_000 };
 
 export type RegisterOutcome = { trigger: string; status: 'created' | 'updated' | 'unchanged'; token: string };
 
@@ -53,18 +69,14 @@ export async function registerCommands(options: {
   return { outcomes, strays };
 }
 
-const STATUS_TEXT: Record<RegisterOutcome['status'], string> = {
-  created: 'créée',
-  updated: 'mise à jour',
-  unchanged: 'inchangée',
-};
-
 export async function runRegister(args: readonly string[], io: CliIo): Promise<number> {
   let values: { team?: string; manifest?: string };
   try {
     ({ values } = parseArgs({ args: [...args], options: { team: { type: 'string' }, manifest: { type: 'string' } }, strict: true }));
   } catch (error) {
-    io.stderr.write(`${(error as Error).message}\n${REGISTER_USAGE}`);
+    // node:util's message is English (« Unknown option '--x' »): the option itself is enough.
+    const detail = /'([^']+)'/.exec((error as Error).message)?.[1] ?? args.join(' ');
+    io.stderr.write(`${registerBadOption(detail)}\n\n${REGISTER_USAGE}`);
     return 2;
   }
   const settings = registerSettings(io.env);
@@ -75,11 +87,11 @@ export async function runRegister(args: readonly string[], io: CliIo): Promise<n
     !settings.publicUrl && 'PUBLIC_URL',
   ].filter(Boolean);
   if (missing.length > 0) {
-    io.stderr.write(`Il manque : ${missing.join(', ')}.\n${REGISTER_USAGE}`);
+    io.stderr.write(`${registerMissing(missing as string[])}\n\n${REGISTER_USAGE}`);
     return 2;
   }
   const log = createLogger({ level: settings.logLevel, destination: process.stderr });
-  const client = createMattermostClient({ url: settings.url as string, token: settings.adminToken as string, log });
+  const client = createMattermostClient({ url: settings.url as string, token: settings.adminToken as string, log, retry: REGISTER_RETRY });
   try {
     const { outcomes, strays } = await registerCommands({
       client,
@@ -87,14 +99,12 @@ export async function runRegister(args: readonly string[], io: CliIo): Promise<n
       publicUrl: settings.publicUrl as string,
       manifestFile: values.manifest ?? MANIFEST_FILE,
     });
-    for (const outcome of outcomes) io.stdout.write(`/${outcome.trigger} : ${STATUS_TEXT[outcome.status]}\n`);
-    for (const trigger of strays) {
-      io.stdout.write(`/${trigger} : pointe vers ce bot mais n'est plus dans manifest.json (non supprimée ; supprimez-la dans Intégrations si elle ne sert plus)\n`);
-    }
-    io.stdout.write(`\nÀ mettre dans la configuration du bot :\nMM_COMMAND_TOKENS=${outcomes.map((outcome) => outcome.token).join(',')}\n`);
+    for (const outcome of outcomes) io.stdout.write(`/${outcome.trigger} : ${REGISTER_STATUS[outcome.status]}\n`);
+    for (const trigger of strays) io.stdout.write(`${registerStray(trigger)}\n`);
+    io.stdout.write(registerTokens(outcomes.map((outcome) => outcome.token)));
     return 0;
   } catch (error) {
-    io.stderr.write(`${describeRegisterError(error, values.team as string)}\n`);
+    io.stderr.write(`${describeRegisterError(error, values.team as string, settings.url as string)}\n`);
     return 1;
   }
 }
@@ -117,18 +127,34 @@ function registerSettings(env: Env): RegisterSettings {
     url: config.mattermost.url,
     adminToken: config.mattermost.adminToken,
     publicUrl: config.mattermost.publicUrl,
-    // Quiet unless LOG_LEVEL is set: the admin reads the command's own output.
-    logLevel: env.LOG_LEVEL ? config.logLevel : 'warn',
+    // Quiet unless LOG_LEVEL is set: the admin reads the command's own output (a retry warning is noise here).
+    logLevel: env.LOG_LEVEL ? config.logLevel : 'error',
   };
 }
 
-function describeRegisterError(error: unknown, team: string): string {
+/** Each failure in French, with what to do; « Mattermost a répondu » only when a server did answer. */
+function describeRegisterError(error: unknown, team: string, url: string): string {
   if (error instanceof MattermostApiError) {
-    if (error.status === 401) return 'Mattermost refuse MM_ADMIN_TOKEN (401) : vérifiez le jeton.';
-    if (error.status === 403) return "Ce jeton n'a pas le droit de gérer les commandes slash de l'équipe (403) : utilisez le jeton d'un administrateur.";
-    if (error.status === 404) return `Équipe « ${team} » introuvable (404) : donnez son nom d'URL (par exemple « conseillers-numeriques »).`;
-    if (error.status === 501) return 'Les commandes slash sont désactivées sur ce serveur (EnableCommands).';
-    return `Mattermost a répondu : ${error.message}`;
+    // No status: nothing answered (refused connection, unknown host, timeout).
+    if (error.status === undefined) return registerUnreachable(url, networkCause(error));
+    if (error.status === 401) return REGISTER_UNAUTHORIZED;
+    if (error.status === 403) return REGISTER_FORBIDDEN;
+    if (error.status === 404) return registerTeamNotFound(team);
+    if (error.status === 501) return REGISTER_DISABLED;
+    return registerServerError(error.status, error.message);
   }
-  return `Échec : ${(error as Error).message}`;
+  return registerFailed((error as Error).message);
+}
+
+/** The system's reason for a network failure (ECONNREFUSED, ENOTFOUND…), or the innermost message when there is none. */
+function networkCause(error: Error): string {
+  let cause: unknown = error;
+  let innermost = error.message;
+  for (let depth = 0; depth < 5 && cause instanceof Error; depth += 1) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    innermost = cause.message;
+    cause = cause.cause;
+  }
+  return innermost;
 }

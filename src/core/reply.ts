@@ -11,6 +11,11 @@ export interface Button {
   action: string;
   payload?: Payload;
   style?: 'default' | 'primary' | 'success' | 'danger';
+  /**
+   * The typed command that does what the button does (`/certif oublier confirmer`, `/dossier coche dp`), shown where
+   * buttons cannot be (choices.ts). Without one, the button is picked by its number (`/certif 2`).
+   */
+  command?: string;
 }
 
 export interface Field {

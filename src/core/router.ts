@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { Clock } from './clock.js';
 import { UserFacingError, describeError } from './errors.js';
+import { resolveTyped, type ChoiceMemory } from './choices.js';
 import type { ConcurrencyGuard, RateLimiter } from './guards.js';
 import type { ActionInput, CommandInput, DialogInput, Incoming, MessageInput } from './incoming.js';
 import { message, type Reply } from './reply.js';
@@ -53,6 +54,11 @@ export interface RouterOptions {
   concurrency?: ConcurrencyGuard;
   /** Called once per handled input, after the reply is built (metrics). */
   observe?: (incoming: Incoming, reply: Reply, durationMs: number) => void;
+  /**
+   * Remembers the buttons of each reply so that typing a number (`/certif 2`, or `2` alone) picks one, and turns
+   * `aide` typed without the slash into `/certif aide` (choices.ts). Without it, inputs are routed as they come.
+   */
+  choices?: ChoiceMemory;
 }
 
 /** What a log line may say about an input: its kind and name, never the user's text (personal data). */
@@ -140,7 +146,9 @@ export function createRouter(deps: RouterOptions): Router {
     const release = deps.concurrency ? deps.concurrency.tryEnter() : () => undefined;
     if (!release) return message(BUSY_TEXT, { meta: { refused: 'busy' } });
     try {
-      return await route(incoming, ctx);
+      if (!deps.choices) return await route(incoming, ctx);
+      const typed = resolveTyped(incoming, deps.choices, ctx.now);
+      return typed.kind === 'reply' ? typed.reply : await route(typed.incoming, ctx);
     } catch (error) {
       // The one error boundary: the user gets French, the log gets the stack.
       if (error instanceof UserFacingError) {
@@ -190,6 +198,14 @@ export function createRouter(deps: RouterOptions): Router {
         },
       };
       const reply = await guardedRoute(incoming, ctx, requestId);
+      if (deps.choices && reply.type === 'message') {
+        // The latest buttons shown in this conversation are the ones a typed number picks; a message that replaces
+        // the one that carried them, with none of its own, takes them away.
+        const { id } = incoming.user;
+        const { channelId } = incoming.conversation;
+        if (reply.buttons && reply.buttons.length > 0) deps.choices.remember(id, channelId, reply.buttons, ctx.now);
+        else if (reply.replaceOriginal) deps.choices.forget(id, channelId);
+      }
       const durationMs = Math.round((performance.now() - started) * 10) / 10;
       const meta = reply.type === 'message' ? reply.meta : undefined;
       // The one info line per input: ids and decision, never the user's text.

@@ -15,3 +15,16 @@ export function splitFirstWord(text: string): [string, string] {
   if (!match) return ['', ''];
   return [match[1] ?? '', match[2] ?? ''];
 }
+
+/** A count with its noun agreed: `counted(1, 'message')` → « 1 message », `counted(3, 'fiche')` → « 3 fiches ». */
+export function counted(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count} ${Math.abs(count) >= 2 ? plural : singular}`;
+}
+
+/**
+ * « de » before a name, elided before a vowel as French requires: « d’Organisme Exemple Nord », « d’Émeraude
+ * Formation », « de Formations Sud ». (A name starting with h is left alone: mute or aspirated, the name decides.)
+ */
+export function ofName(name: string): string {
+  return /^[aeiouyàâäéèêëîïôöùûüœæ]/i.test(name.trim()) ? `d’${name.trim()}` : `de ${name.trim()}`;
+}

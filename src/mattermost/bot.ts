@@ -42,13 +42,21 @@ export interface StartBotOptions {
   listener?: Partial<ListenerTuning>;
   /** Serves GET /metrics and counts HTTP requests and Mattermost API errors. */
   metrics?: Metrics;
+  /**
+   * What delivers messages the bot sends on its own (DMs, tickets, reminders) when Mattermost is not configured: the
+   * console in `npm start`'s terminal. Without it, nothing can be sent in local mode.
+   */
+  localNotifier?: Notifier;
 }
 
 export interface RunningBot {
   app: App;
   server: Server;
   port: number;
+  /** How to reach the bot from this machine (`http://127.0.0.1:3000`). */
   url: string;
+  /** The address the server listens on, as the system reports it (`0.0.0.0:3000`, `[::]:3000`). */
+  listening: string;
   mode: 'mattermost' | 'local';
   /** What does not run, in French, for logs and the start-up banner. */
   disabled: readonly string[];
@@ -97,7 +105,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const notifier =
     client && poster
       ? createMattermostNotifier({ client, poster, botUsername: () => botUsername() || DEFAULT_BOT_USERNAME })
-      : unavailableNotifier();
+      : (options.localNotifier ?? unavailableNotifier());
 
   const app = createApp({ config, log, notifier, clock, databaseFile: options.databaseFile, metrics: options.metrics });
   let server: Server | undefined;
@@ -134,7 +142,11 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     }
 
     const disabled: string[] = [];
-    if (!client) disabled.push('mentions @certif-bot, messages privés au bot, rappels et messages envoyés par le bot (MM_URL et MM_BOT_TOKEN absents)');
+    if (!client && options.localNotifier) {
+      disabled.push('mentions @certif-bot et messages privés au bot dans Mattermost (MM_URL et MM_BOT_TOKEN absents) ; ce que le bot enverrait (messages privés, tickets, rappels) s’affiche dans cette console');
+    } else if (!client) {
+      disabled.push('mentions @certif-bot, messages privés au bot, rappels et messages envoyés par le bot (MM_URL et MM_BOT_TOKEN absents)');
+    }
     if (mm.commandTokens.length === 0) disabled.push('commandes slash (MM_COMMAND_TOKENS absent : toute commande reçue est refusée)');
 
     let lastPing: { at: number; ok: boolean; detail?: string } | undefined;
@@ -166,7 +178,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
           checks,
           ...(socket ? { websocket: socket.state, ...(socket.lastError ? { websocketError: socket.lastError } : {}) } : {}),
           ...(disabled.length > 0 ? { disabled } : {}),
-          ...(publicUrl ? {} : { warnings: ['PUBLIC_URL absent : les boutons et les formulaires sont désactivés'] }),
+          ...(publicUrl ? {} : { warnings: ['PUBLIC_URL absent : les choix des réponses s’affichent en texte, avec la commande à taper, et les formulaires ne peuvent pas s’ouvrir'] }),
         },
       };
     };
@@ -193,10 +205,15 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     // Mattermost waits up to 30 s for an integration; a slow client must not hold a socket longer.
     listening.requestTimeout = 35_000;
     listening.headersTimeout = 20_000;
-    const port = (listening.address() as AddressInfo).port;
+    const address = listening.address() as AddressInfo;
+    const port = address.port;
+    const url = `http://127.0.0.1:${port}`;
     if (options.publicUrl) publicUrl = options.publicUrl(port)?.replace(/\/+$/, '');
+    // Local mode: whoever calls the bot (curl, a Mattermost on this machine) reaches it where it listens, so buttons
+    // and forms work out of the box. With Mattermost, only the admin knows the address it uses (PUBLIC_URL).
+    if (!publicUrl && !client) publicUrl = url;
     if (!publicUrl && (client || mm.commandTokens.length > 0)) {
-      log.warn('PUBLIC_URL is not set: replies are sent without buttons and dialogs cannot open');
+      log.warn('PUBLIC_URL is not set: buttons are listed as typed commands and dialogs cannot open');
     }
 
     app.start();
@@ -211,7 +228,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       app,
       server: listening,
       port,
-      url: `http://127.0.0.1:${port}`,
+      url,
+      listening: address.family === 'IPv6' ? `[${address.address}]:${port}` : `${address.address}:${port}`,
       mode: client ? 'mattermost' : 'local',
       disabled,
       listener,

@@ -14,6 +14,8 @@ export interface ButtonScope {
   rootId?: string;
   origin: 'ephemeral' | 'post';
   responseUrl?: string;
+  /** False for posts made on the bot's own initiative: `/certif <n>` does not pick their buttons (render.ts). */
+  pickable?: boolean;
 }
 
 export interface ButtonFactory {
@@ -25,6 +27,7 @@ export function createButtonFactory(deps: { signer: Signer; clock: Clock; action
     target(scope) {
       return {
         actionUrl: deps.actionUrl(),
+        pickable: scope.pickable ?? true,
         sign(button: Button) {
           const ttl = scope.origin === 'ephemeral' ? EPHEMERAL_BUTTON_TTL_MS : POST_BUTTON_TTL_MS;
           return deps.signer.signAction({
@@ -59,6 +62,8 @@ export interface PostOptions {
   lookBack?: boolean;
   /** In-request calls use the short retry policy (see client.ts). */
   call?: CallOptions;
+  /** False for a post made on the bot's own initiative (Notifier): see ButtonScope. */
+  pickable?: boolean;
 }
 
 /** Posts as the bot over REST: text split to the size limit, buttons signed, file uploaded first. */
@@ -73,7 +78,7 @@ export function createPoster(deps: { client: MattermostClient; buttons: ButtonFa
   const { client, buttons } = deps;
   const poster: Poster = {
     async post(channelId, message, options = {}) {
-      const target = buttons.target({ userId: options.userId, channelId, rootId: options.rootId, origin: 'post' });
+      const target = buttons.target({ userId: options.userId, channelId, rootId: options.rootId, origin: 'post', pickable: options.pickable });
       const parts = renderPostParts(message, target);
       const key = options.idempotencyKey ?? randomUUID();
       // Mattermost forgets a pending_post_id after 30 s. A keyed message retried later (a reminder re-sent after a
@@ -110,7 +115,8 @@ export function createPoster(deps: { client: MattermostClient; buttons: ButtonFa
     async update(postId, message) {
       // Buttons are bound to a channel: the post's own, read back because the Notifier port passes only its id.
       const post = await client.getPost(postId);
-      const target = buttons.target({ channelId: post.channel_id, rootId: post.root_id || post.id, origin: 'post' });
+      // Only the Notifier updates posts: they were made on the bot's own initiative.
+      const target = buttons.target({ channelId: post.channel_id, rootId: post.root_id || post.id, origin: 'post', pickable: false });
       const update = renderUpdate(message, target);
       await client.patchPost(postId, { message: update?.message ?? message.text, props: { ...post.props, ...update?.props } });
     },
@@ -144,7 +150,7 @@ export function createMattermostNotifier(deps: { client: MattermostClient; poste
   return {
     canPost: true,
     sendDirect(userId, message, options) {
-      return deps.poster.postDirect(userId, message, { idempotencyKey: options?.idempotencyKey, lookBack: options?.idempotencyKey !== undefined });
+      return deps.poster.postDirect(userId, message, { idempotencyKey: options?.idempotencyKey, lookBack: options?.idempotencyKey !== undefined, pickable: false });
     },
     async postInChannel(channelId, message, options) {
       try {
@@ -152,6 +158,7 @@ export function createMattermostNotifier(deps: { client: MattermostClient; poste
           rootId: options?.rootId,
           idempotencyKey: options?.idempotencyKey,
           lookBack: options?.idempotencyKey !== undefined,
+          pickable: false,
         });
       } catch (error) {
         if (error instanceof MattermostApiError && error.status === 403) throw new NotInChannelError(deps.botUsername(), { cause: error });

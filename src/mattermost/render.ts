@@ -1,3 +1,4 @@
+import { choicesAsText } from '../core/choices.js';
 import { textWithFields, type Button, type DialogElement, type DialogSpec, type Field } from '../core/reply.js';
 import type { ActionContext } from './signing.js';
 
@@ -51,8 +52,14 @@ export interface ActionResponse {
 
 /** How buttons of one message are made: where clicks go, and the signed context of each button. */
 export interface ButtonTarget {
-  /** PUBLIC_URL + /mattermost/action; without it buttons cannot work and are left out. */
+  /** PUBLIC_URL + /mattermost/action; without it buttons cannot work: they are listed in the text instead. */
   actionUrl?: string;
+  /**
+   * Whether typing `/certif <n>` picks these buttons: true for a reply to the user's own input (the router remembers
+   * its buttons), false for a post made on the bot's own initiative (a ticket card), where only a button's own
+   * command can stand for it. Defaults to true.
+   */
+  pickable?: boolean;
   sign(button: Button): ActionContext;
 }
 
@@ -134,10 +141,20 @@ export function renderAttachments(message: RenderableMessage, target: ButtonTarg
   return [attachment];
 }
 
+/**
+ * The text of a message as posted: buttons that cannot be shown (no PUBLIC_URL) are listed after it with the command
+ * that picks each, so that no reply is a dead end.
+ */
+export function textWithChoices(message: RenderableMessage, target: Pick<ButtonTarget, 'actionUrl' | 'pickable'>): string {
+  const buttons = message.buttons ?? [];
+  if (target.actionUrl || buttons.length === 0) return message.text;
+  return [message.text, choicesAsText(buttons, { byNumber: target.pickable ?? true })].filter((part) => part.length > 0).join('\n\n');
+}
+
 /** The posts of one message: the text split to the size limit, fields and buttons on the last post. */
 export function renderPostParts(message: RenderableMessage, target: ButtonTarget): PostPart[] {
   const attachments = renderAttachments(message, target);
-  const texts = splitMessage(message.text);
+  const texts = splitMessage(textWithChoices(message, target));
   return texts.map((text, index) =>
     index === texts.length - 1 && attachments ? { message: text, props: { attachments } } : { message: text },
   );
@@ -156,15 +173,19 @@ export function renderSlashResponse(message: RenderableMessage, target: ButtonTa
 /** Nothing is posted: an ephemeral response with empty text and no attachments (never `sendStatus(200)`'s "OK"). */
 export const EMPTY_SLASH_RESPONSE: SlashResponse = { response_type: 'ephemeral', text: '' };
 
-/** Text only, for `ephemeral_text`, which cannot carry attachments: fields become Markdown lines. */
+/**
+ * Text only, for `ephemeral_text`, which cannot carry attachments: fields become Markdown lines and buttons are listed
+ * with the command that picks each (the text answers a click: the router remembers its buttons).
+ */
 export function renderPlainText(message: RenderableMessage): string {
-  return truncateRunes(textWithFields(message.text, message.fields), POST_MAX_RUNES);
+  const text = textWithChoices({ text: textWithFields(message.text, message.fields), buttons: message.buttons }, {});
+  return truncateRunes(text, POST_MAX_RUNES);
 }
 
 export function renderUpdate(message: RenderableMessage, target: ButtonTarget): ActionResponse['update'] {
   const attachments = renderAttachments(message, target);
   // `props` replaces the whole map (keeping from_webhook and overrides), so an empty list removes the old buttons.
-  return { message: truncateRunes(message.text, POST_MAX_RUNES), props: { attachments: attachments ?? [] } };
+  return { message: truncateRunes(textWithChoices(message, target), POST_MAX_RUNES), props: { attachments: attachments ?? [] } };
 }
 
 export interface MattermostDialog {

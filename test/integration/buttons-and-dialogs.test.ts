@@ -43,7 +43,7 @@ describe('buttons and dialogs: unsigned callbacks from Mattermost, checked with 
   });
 
   // Six *different* buttons sharing one response_url: the same button clicked again is a replay (replays.test.ts).
-  it('falls back to ephemeral_text (text only) once the response_url is used up (5 uses)', async () => {
+  it('falls back to ephemeral_text (text only) once the response_url is used up (5 uses), its buttons listed as commands', async () => {
     const integration = storedContext(answer, 'Choisir');
     const signer = createSigner(ACTION_SECRET, fixedClock(new Date()));
     const click = (use: number) =>
@@ -65,7 +65,11 @@ describe('buttons and dialogs: unsigned callbacks from Mattermost, checked with 
       });
     for (let use = 0; use < 5; use += 1) expect((await click(use)).body).toEqual({});
     const sixth = await click(5);
-    expect(sixth).toMatchObject({ httpStatus: 200, body: { ephemeral_text: 'Voici la réponse sur pix.' } });
+    // The text used to drop the reply's buttons (issue 18): they are listed with the command that picks each.
+    expect(sixth).toMatchObject({ httpStatus: 200, body: { ephemeral_text: 'Voici la réponse sur pix.\n\nAu clavier, tapez :\n- `/certif 1` : 👍 Voter' } });
+    // And typing it does what the button does.
+    await world.mm.executeCommand(world.alice, world.channel, '/certif 1');
+    expect(votes()).toEqual([{ user_id: world.alice.id, choice: 'oui', channel_id: world.channel.id }]);
   });
 
   it('shares: the bot posts in the channel as itself', async () => {

@@ -69,6 +69,11 @@ export interface WorldOptions {
   botUsername?: string;
   /** Serves GET /metrics (and counts) with this registry. */
   metrics?: Metrics;
+  /**
+   * Where Mattermost reaches the bot: `port` (default) derives it from the port; `none` starts without PUBLIC_URL
+   * (buttons cannot be shown); `default` lets the bot choose as `serve` does.
+   */
+  publicUrl?: 'port' | 'none' | 'default';
 }
 
 /** The cast every end-to-end test shares: the bot account, two conseillers, an admin, the team and its channel. */
@@ -101,7 +106,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       log,
       port: 0,
       host: '127.0.0.1',
-      publicUrl: (port) => `http://127.0.0.1:${port}`,
+      ...(options.publicUrl === 'default' ? {} : { publicUrl: (port: number) => (options.publicUrl === 'none' ? undefined : `http://127.0.0.1:${port}`) }),
       configure: options.configure,
       clock: options.clock,
       metrics: options.metrics,

@@ -37,3 +37,17 @@ export async function runPiped<T>(input: string, run: (app: App, io: CliIo) => P
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Types `lines` into a running console like a person: each line once the previous reply is out (a dialog field gets no
+ * reply: a short pause), then closes the input. `out` reads what the console printed so far.
+ */
+export async function typeLines(stdin: PassThrough, lines: readonly string[], out: () => string): Promise<void> {
+  for (const line of lines) {
+    const length = out().length;
+    stdin.write(`${line}\n`);
+    for (let waited = 0; waited < 200 && out().length === length; waited += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 15));
+  }
+  stdin.end();
+}

@@ -33,6 +33,8 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     const text = (error as ConfigError).message;
     for (const name of ['PORT', 'MM_URL', 'BOT_TIMEZONE', 'ACTION_SECRET']) expect(text).toContain(name);
+    // And what to do about them (issue 18: every error says what to do).
+    expect(text).toMatch(/Corrigez ces variables d'environnement, puis relancez/);
   });
 
   it('has one FAQ decision setting, the accepted risk of a wrong answer, 2 % by default and at most 20 %', () => {

@@ -1,5 +1,6 @@
 import { calendarDateIn, daysInMonth, isExistingDate, type CalendarDate } from '../../core/calendar.js';
 import { foldText } from '../../core/text.js';
+import * as T from './texts.js';
 
 // Calendar days and their arithmetic live in core (escalation counts working days with them too).
 export * from '../../core/calendar.js';
@@ -9,7 +10,7 @@ export * from '../../core/calendar.js';
 
 export type ParseResult = { ok: true; date: CalendarDate } | { ok: false; message: string };
 
-export const DATE_EXAMPLE = '`31/08/2026` (ou `31-08-2026`, `31.08.26`, `2026-08-31`, `31 août 2026`)';
+export { DATE_EXAMPLE } from './texts.js';
 
 /** How far from today a date may be before we ask the user to check it (years). */
 export const MAX_YEARS_BEFORE = 10;
@@ -39,22 +40,6 @@ const MONTHS: Record<string, number> = {
   decembre: 12,
   dec: 12,
 };
-
-/** French month names, for messages: MONTH_NAMES[month - 1]. */
-const MONTH_NAMES = [
-  'janvier',
-  'février',
-  'mars',
-  'avril',
-  'mai',
-  'juin',
-  'juillet',
-  'août',
-  'septembre',
-  'octobre',
-  'novembre',
-  'décembre',
-] as const;
 
 /** The numbers as typed; the month is not checked yet, and `year` may still be two digits (`twoDigitYear`). */
 interface Typed {
@@ -93,33 +78,16 @@ function recognise(raw: string): Typed | undefined {
  */
 export function parseFrenchDate(raw: string, now: Date, timeZone: string): ParseResult {
   const trimmed = raw.trim();
-  if (trimmed === '') return { ok: false, message: `Indiquez une date, par exemple ${DATE_EXAMPLE}.` };
+  if (trimmed === '') return { ok: false, message: T.DATE_MISSING };
   const typed = recognise(trimmed);
-  if (!typed) {
-    return {
-      ok: false,
-      message: `Je ne reconnais pas la date « ${trimmed.slice(0, 40)} ». Écrivez-la par exemple ${DATE_EXAMPLE}.`,
-    };
-  }
+  if (!typed) return { ok: false, message: T.dateUnknown(trimmed.slice(0, 40)) };
   const today = calendarDateIn(now, timeZone);
   const { day, month } = typed;
   const year = typed.twoDigitYear ? closestYear(typed.year, today.year) : typed.year;
-  if (month < 1 || month > 12) {
-    return { ok: false, message: `Le mois « ${month} » n'existe pas. Écrivez la date par exemple ${DATE_EXAMPLE}.` };
-  }
-  if (!isExistingDate(year, month, day)) {
-    return {
-      ok: false,
-      message: `Le ${day} ${MONTH_NAMES[month - 1]} ${year} n'existe pas (ce mois compte ${daysInMonth(year, month)} jours). Vérifiez la date.`,
-    };
-  }
+  if (month < 1 || month > 12) return { ok: false, message: T.monthUnknown(month) };
+  if (!isExistingDate(year, month, day)) return { ok: false, message: T.dayUnknown(day, month, year, daysInMonth(year, month)) };
   if (year < today.year - MAX_YEARS_BEFORE || year > today.year + MAX_YEARS_AFTER) {
-    return {
-      ok: false,
-      message:
-        `L'année ${year} paraît erronée : j'accepte les dates entre ${today.year - MAX_YEARS_BEFORE} et ` +
-        `${today.year + MAX_YEARS_AFTER}. Vérifiez la date, par exemple ${DATE_EXAMPLE}.`,
-    };
+    return { ok: false, message: T.yearImplausible(year, today.year - MAX_YEARS_BEFORE, today.year + MAX_YEARS_AFTER) };
   }
   return { ok: true, date: { year, month, day } };
 }

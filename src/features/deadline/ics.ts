@@ -1,6 +1,7 @@
 import { createEvents, type DateArray } from 'ics';
 import { addDays, toIsoDay, type CalendarDate } from './dates.js';
 import type { CalendarFacts } from './rules.js';
+import { ICS } from './texts.js';
 
 /**
  * An iCalendar file (RFC 5545) of the user's dates, as all-day events: the six-month limit, the « no convocation
@@ -20,16 +21,14 @@ export function calendarEvents(facts: CalendarFacts): AllDayEvent[] {
     events.push({
       id: 'limite-six-mois',
       date: facts.end.limit,
-      summary: 'Date limite : être présenté(e) aux examens CCP1 et Pix',
-      description: 'Six mois après la fin de formation. Aucun report prévu par les sources : confirmez avec votre organisme de formation.',
+      ...ICS.limit,
     });
     // Same rule as the calendar text: once an exam date is saved, its own convocation date replaces this alert.
     if (!facts.exam) {
       events.push({
         id: 'alerte-convocation',
         date: facts.end.worryFrom,
-        summary: 'Toujours pas de convocation ? Contactez votre organisme de formation',
-        description: "Les convocations sont envoyées au moins un mois avant l'examen.",
+        ...ICS.worry,
       });
     }
   }
@@ -37,22 +36,19 @@ export function calendarEvents(facts: CalendarFacts): AllDayEvent[] {
     events.push({
       id: 'examen',
       date: facts.exam.exam,
-      summary: 'Examen de certification',
-      description: 'Votre employeur est tenu de vous libérer de vos obligations professionnelles ce jour-là.',
+      ...ICS.exam,
     });
     events.push({
       id: 'convocation',
       date: facts.exam.convocationBy,
-      summary: "Convocation à l'examen envoyée au plus tard",
-      description: "Sans convocation à cette date, contactez votre organisme de formation.",
+      ...ICS.convocation,
     });
   }
   if (facts.pix) {
     events.push({
       id: 'fin-validite-pix',
       date: facts.pix.validUntil,
-      summary: 'Fin de validité indicative du certificat Pix',
-      description: "Trois ans de validité ; le point de départ exact n'est pas précisé.",
+      ...ICS.pix,
     });
   }
   return events;
@@ -72,7 +68,7 @@ export function buildIcs(facts: CalendarFacts, userId: string, now: Date): strin
       transp: 'TRANSPARENT' as const,
       timestamp: now.getTime(),
       productId: '-//certif-bot//deadline//FR',
-      calName: 'Certification CnFS',
+      calName: ICS.calendarName,
     })),
   );
   if (error || !value) throw new Error(`calendar file could not be built: ${String(error)}`);

@@ -6,26 +6,17 @@ import { foldText } from '../../core/text.js';
 import type { Logger } from '../../logger.js';
 import type { Database } from '../../storage/database.js';
 import type { CalendarPort, DossierPort } from '../ports.js';
-import { calendarDateIn, DATE_EXAMPLE, formatShort, parseFrenchDate, toIsoDay, type CalendarDate } from './dates.js';
+import { calendarDateIn, parseFrenchDate, toIsoDay, type CalendarDate } from './dates.js';
 import { renderCalendar } from './render.js';
 import { describeReminder, runDueReminders, syncReminders, TICK_MS, type RunSummary } from './reminders.js';
 import { calendarIsOver, computeCalendar } from './rules.js';
 import { createDeadlineStore, type DeadlineStore, type SavedCalendar } from './store.js';
+import * as T from './texts.js';
 
 export { DEADLINE_MIGRATIONS } from './store.js';
 
 export const DEADLINE_DIALOG = 'deadline.end';
 export const REMINDERS_ACTION = 'deadline.reminders';
-
-const HELP =
-  '**Commande `/deadline`** (réponses visibles par vous seul·e)\n' +
-  '- `/deadline 31/08/2026` : votre date de fin de formation → date limite des six mois\n' +
-  "- `/deadline examen 12/01/2027` : la date de votre examen → date limite de convocation\n" +
-  '- `/deadline pix 10/05/2026` : la date de votre certification Pix → fin de validité indicative\n' +
-  '- `/deadline` : votre calendrier enregistré\n' +
-  '- `/deadline rappels oui` ou `non` : rappels en message privé\n' +
-  '- `/deadline calendrier` : un fichier `.ics` pour votre agenda\n' +
-  '- `/deadline oublier` : efface vos dates et rappels';
 
 export interface ReminderRunner {
   runDueReminders(now: Date): Promise<RunSummary>;
@@ -54,12 +45,12 @@ export function createReminderRunner(deps: {
 function endDialog(): DialogSpec {
   return {
     callbackId: DEADLINE_DIALOG,
-    title: 'Mon calendrier',
-    introduction: "Indiquez la date de fin de votre formation : j'en déduis la date limite pour être présenté(e) aux examens.",
-    submitLabel: 'Calculer',
+    title: T.END_DIALOG.title,
+    introduction: T.END_DIALOG.introduction,
+    submitLabel: T.END_DIALOG.submit,
     elements: [
-      { type: 'text', name: 'fin', label: 'Date de fin de formation', placeholder: '31/08/2026', helpText: 'Par exemple 31/08/2026 ou 31 août 2026.' },
-      { type: 'text', name: 'examen', label: "Date d'examen (si vous la connaissez)", placeholder: '12/01/2027', optional: true },
+      { type: 'text', name: 'fin', label: T.END_DIALOG.endLabel, placeholder: '31/08/2026', helpText: T.END_DIALOG.endHelp },
+      { type: 'text', name: 'examen', label: T.END_DIALOG.examLabel, placeholder: '12/01/2027', helpText: T.END_DIALOG.examHelp, optional: true },
     ],
   };
 }
@@ -84,14 +75,12 @@ export function registerDeadline(deps: FeatureDeps, ports: { dossier?: DossierPo
   };
 
   const remindersButton = (saved: SavedCalendar): Button[] =>
-    saved.reminders ? [] : [{ label: '🔔 Recevoir les rappels', action: REMINDERS_ACTION, payload: { on: true }, style: 'primary' }];
+    saved.reminders ? [] : [{ label: T.REMINDERS_BUTTON, action: REMINDERS_ACTION, payload: { on: true }, style: 'primary', command: T.REMINDERS_ON_COMMAND }];
 
   const calendarReply = (saved: SavedCalendar, now: Date, intro?: string): MessageReply => {
     const facts = computeCalendar(saved, calendarDateIn(now, timeZone));
-    const footer = saved.reminders
-      ? '🔔 Rappels activés (`/deadline rappels non` pour les arrêter).'
-      : 'Pour être prévenu·e en message privé avant les échéances : `/deadline rappels oui`.';
-    const text = [intro, renderCalendar(facts), footer, 'Vos dates sont enregistrées ; `/deadline oublier` les efface.']
+    const footer = saved.reminders ? T.REMINDERS_ARE_ON : T.HOW_TO_GET_REMINDERS;
+    const text = [intro, renderCalendar(facts), footer, T.SAVED_NOTE]
       .filter((part): part is string => Boolean(part))
       .join('\n\n');
     return message(text, { buttons: remindersButton(saved) });
@@ -110,27 +99,24 @@ export function registerDeadline(deps: FeatureDeps, ports: { dossier?: DossierPo
       if (text === '') {
         const saved = store.get(input.user.id);
         if (saved && (saved.end || saved.exam || saved.pix)) return calendarReply(saved, ctx.now);
-        return openDialog(
-          endDialog(),
-          message(`Indiquez la date de fin de votre formation, par exemple \`/deadline 31/08/2026\`.\n\n${HELP}`),
-        );
+        return openDialog(endDialog(), message(T.ASK_END));
       }
-      if (['aide', 'help', '?'].includes(foldText(text))) return message(HELP);
+      if (['aide', 'help', '?'].includes(foldText(text))) return message(T.HELP);
       const date = parseOrRefuse(text, ctx.now);
-      if (typeof date === 'string') return message(`${date}\n\n${HELP}`);
+      if (typeof date === 'string') return message(T.withHelp(date));
       return saveAndShow(input.user.id, { end: date }, ctx.now);
     },
   );
 
   router.subcommand('deadline', ['examen', 'exam'], (input, ctx): Reply => {
     const date = parseOrRefuse(input.text, ctx.now);
-    if (typeof date === 'string') return message(`${date}\n\nExemple : \`/deadline examen 12/01/2027\`.`);
+    if (typeof date === 'string') return message(`${date}\n\n${T.EXAM_EXAMPLE}`);
     return saveAndShow(input.user.id, { exam: date }, ctx.now);
   });
 
   router.subcommand('deadline', ['pix'], (input, ctx): Reply => {
     const date = parseOrRefuse(input.text, ctx.now);
-    if (typeof date === 'string') return message(`${date}\n\nExemple : \`/deadline pix 10/05/2026\`.`);
+    if (typeof date === 'string') return message(`${date}\n\n${T.PIX_EXAMPLE}`);
     return saveAndShow(input.user.id, { pix: date }, ctx.now);
   });
 
@@ -139,31 +125,20 @@ export function registerDeadline(deps: FeatureDeps, ports: { dossier?: DossierPo
     if (!on) {
       if (saved) store.save(userId, { reminders: false }, now);
       syncReminders(store, saved && { ...saved, reminders: false }, userId, now, timeZone);
-      return message("🔕 C'est noté : je ne vous enverrai plus de rappels. Vos dates restent enregistrées.");
+      return message(T.REMINDERS_OFF);
     }
-    if (!saved || (!saved.end && !saved.exam)) {
-      return message(
-        "Je n'ai encore aucune date à vous rappeler. Indiquez d'abord votre fin de formation (`/deadline 31/08/2026`) " +
-          'ou votre date d’examen (`/deadline examen 12/01/2027`), puis tapez `/deadline rappels oui`.',
-      );
-    }
+    if (!saved || (!saved.end && !saved.exam)) return message(T.NOTHING_TO_REMIND);
     const updated = store.save(userId, { reminders: true }, now);
     syncReminders(store, updated, userId, now, timeZone);
     const upcoming = store.reminders(userId).filter((row) => row.status === 'pending');
-    const list = upcoming.length > 0
-      ? upcoming.map((row) => `- ${describeReminder(row, timeZone)}`).join('\n')
-      : '- aucun pour le moment : les échéances sont trop proches ou passées.';
-    const offline = notifier.canPost
-      ? ''
-      : "\n\n⚠️ Mattermost n'est pas configuré sur ce serveur : les rappels partiront seulement quand il le sera.";
-    return message(`🔔 Rappels activés. Je vous écrirai en message privé (heure de Paris) :\n${list}\n\nPour les arrêter : \`/deadline rappels non\`.${offline}`);
+    return message(T.remindersOn(upcoming.map((row) => describeReminder(row, timeZone)), !notifier.canPost));
   };
 
   router.subcommand('deadline', ['rappels', 'rappel'], (input, ctx): Reply => {
     const answer = foldText(input.text);
     if (answer === 'oui') return setReminders(input.user.id, true, ctx.now);
     if (answer === 'non') return setReminders(input.user.id, false, ctx.now);
-    return message('Répondez par `oui` ou `non` : `/deadline rappels oui` active les rappels, `/deadline rappels non` les arrête.');
+    return message(T.YES_OR_NO);
   });
 
   router.action(REMINDERS_ACTION, (input, ctx): Reply => setReminders(input.user.id, input.payload.on === true, ctx.now));
@@ -171,11 +146,9 @@ export function registerDeadline(deps: FeatureDeps, ports: { dossier?: DossierPo
   router.subcommand('deadline', ['calendrier', 'ics', 'agenda'], async (input, ctx): Promise<Reply> => {
     const saved = store.get(input.user.id);
     if (!saved || (!saved.end && !saved.exam && !saved.pix)) {
-      return message("Je n'ai aucune date enregistrée pour vous. Commencez par `/deadline 31/08/2026` (votre fin de formation).");
+      return message(T.NO_DATES);
     }
-    if (!notifier.canPost) {
-      return message("Je ne peux pas envoyer de message privé ici (Mattermost n'est pas configuré) : le fichier n'a pas été créé.");
-    }
+    if (!notifier.canPost) return message(T.CANNOT_SEND_FILE);
     const today = calendarDateIn(ctx.now, timeZone);
     const facts = computeCalendar(saved, today);
     const name = `certification-${toIsoDay(today)}.ics`;
@@ -184,22 +157,22 @@ export function registerDeadline(deps: FeatureDeps, ports: { dossier?: DossierPo
     await notifier.sendDirect(
       input.user.id,
       {
-        text: `📅 Vos dates de certification au format agenda (fichier \`.ics\`, établi le ${formatShort(today)}). Ouvrez-le pour les ajouter à votre calendrier.`,
+        text: T.icsMessage(today),
         file: { name, mimeType: 'text/calendar', content: buildIcs(facts, input.user.id, ctx.now) },
       },
       { idempotencyKey: `deadline-ics-${input.user.id}-${ctx.requestId}` },
     );
-    return message('📅 Je vous ai envoyé le fichier `.ics` de vos dates en message privé.');
+    return message(T.ICS_SENT);
   });
 
   router.subcommand('deadline', ['oublier', 'effacer', 'supprimer'], (input): Reply => {
     const removed = store.erase(input.user.id);
-    if (removed === 0) return message("Je n'avais aucune date enregistrée pour vous : rien à effacer.");
-    return message('🗑️ Vos dates et vos rappels sont effacés.');
+    if (removed === 0) return message(T.NOTHING_ERASED);
+    return message(T.ERASED);
   });
 
   router.dialog(DEADLINE_DIALOG, (input: DialogInput, ctx): Reply => {
-    if (input.cancelled) return message('Formulaire annulé : aucune date enregistrée.');
+    if (input.cancelled) return message(T.DIALOG_CANCELLED);
     const end = parseOrRefuse(String(input.submission.fin ?? ''), ctx.now);
     const examText = String(input.submission.examen ?? '').trim();
     const exam = examText === '' ? undefined : parseOrRefuse(examText, ctx.now);
@@ -211,8 +184,7 @@ export function registerDeadline(deps: FeatureDeps, ports: { dossier?: DossierPo
   });
 
   deps.personalData.add({
-    label: 'Dates et rappels',
-    purpose: 'Calculer vos échéances de certification (/deadline) et vous envoyer les rappels que vous avez demandés.',
+    ...T.PERSONAL_DATA,
     exportFor(userId) {
       const saved = store.get(userId);
       if (!saved) return null;
@@ -234,12 +206,7 @@ export function registerDeadline(deps: FeatureDeps, ports: { dossier?: DossierPo
     summarize(userId) {
       const saved = store.get(userId);
       if (!saved) return undefined;
-      const dates = [
-        saved.end && `fin de formation ${formatShort(saved.end)}`,
-        saved.exam && `examen ${formatShort(saved.exam)}`,
-        saved.pix && `Pix ${formatShort(saved.pix)}`,
-      ].filter((part): part is string => Boolean(part));
-      return `${dates.join(', ') || 'aucune date'} ; rappels ${saved.reminders ? 'activés' : 'désactivés'}`;
+      return T.personalSummary(saved, saved.reminders);
     },
     eraseFor: (userId) => store.erase(userId),
     // Finished reminders (sent or dropped) for a date before the cutoff serve nothing any more. They are never

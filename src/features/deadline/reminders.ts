@@ -7,12 +7,11 @@ import {
   calendarDateIn,
   compareDates,
   daysBetween,
-  formatLong,
   fromIsoDay,
   instantAt,
   type CalendarDate,
 } from './dates.js';
-import { capitalize, daysPhrase } from './render.js';
+import * as T from './texts.js';
 import { convocationDeadline, examLimit } from './rules.js';
 import type { DeadlineStore, PlannedReminder, ReminderKind, ReminderRow, SavedCalendar } from './store.js';
 
@@ -66,27 +65,12 @@ export function reminderKey(row: Pick<ReminderRow, 'user_id' | 'kind' | 'target_
   return `deadline-${row.kind}-${row.target_date}-${row.user_id}`;
 }
 
-/** The French text of a reminder, with the day count as of `today`. Pure. */
+/** The French text of a reminder (texts.ts), with the day count as of `today`. Pure. */
 export function reminderText(kind: ReminderKind, target: CalendarDate, today: CalendarDate, missingItems: readonly string[]): string {
-  const days = daysBetween(today, target);
-  const when = days <= 1 ? `${daysPhrase(days)}, ${formatLong(target)}` : `${daysPhrase(days)}, le ${formatLong(target)}`;
-  const lines: string[] = [];
-  if (OFFSETS[kind].family === 'limit') {
-    lines.push(
-      `⏰ **Rappel certification** : la date limite pour être présenté(e) aux examens (CCP1 et Pix) tombe ${when}.`,
-      "Si vous n'avez pas encore reçu votre convocation, contactez votre organisme de formation : c'est lui qui vous inscrit.",
-    );
-  } else {
-    lines.push(
-      `⏰ **Rappel examen** : votre examen a lieu ${when}.`,
-      `Votre convocation devait vous être envoyée au plus tard le ${formatLong(convocationDeadline(target))} ; sans convocation, contactez votre organisme de formation. ` +
-        'Votre employeur est tenu de vous libérer ce jour-là.',
-    );
-  }
-  if (missingItems.length > 0) {
-    lines.push(`Il manque encore dans votre dossier :\n${missingItems.map((item) => `- ${item}`).join('\n')}`);
-  }
-  lines.push('Votre calendrier : `/deadline` · arrêter les rappels : `/deadline rappels non`');
+  const when = T.reminderWhen(daysBetween(today, target), target);
+  const lines = OFFSETS[kind].family === 'limit' ? T.limitReminder(when) : T.examReminder(when, convocationDeadline(target));
+  if (missingItems.length > 0) lines.push(T.missingInDossier(missingItems));
+  lines.push(T.REMINDER_FOOTER);
   return lines.join('\n\n');
 }
 
@@ -166,8 +150,6 @@ export function syncReminders(store: DeadlineStore, calendar: SavedCalendar | un
 }
 
 export function describeReminder(row: ReminderRow, timeZone: string): string {
-  const target = fromIsoDay(row.target_date);
-  const label = OFFSETS[row.kind].family === 'limit' ? 'la date limite des six mois' : "l'examen";
-  const day = capitalize(formatLong(calendarDateIn(new Date(row.due_at), timeZone)));
-  return `${day} à ${REMINDER_HOUR} h : ${OFFSETS[row.kind].daysBefore} jour${OFFSETS[row.kind].daysBefore > 1 ? 's' : ''} avant ${label} (${formatLong(target)})`;
+  const offset = OFFSETS[row.kind];
+  return T.plannedReminder(calendarDateIn(new Date(row.due_at), timeZone), REMINDER_HOUR, offset.daysBefore, offset.family, fromIsoDay(row.target_date));
 }

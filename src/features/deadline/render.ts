@@ -1,79 +1,46 @@
-import { daysBetween, formatLong, formatShort, type CalendarDate } from './dates.js';
+import { daysBetween, formatLong, type CalendarDate } from './dates.js';
 import type { CalendarFacts, EndFacts, ExamFacts, PixFacts } from './rules.js';
+import * as T from './texts.js';
 
-/** French text for the calendar: a small Markdown table plus a few plain sentences. Pure. */
+/** The calendar as text: a small Markdown table plus a few plain sentences, all worded in texts.ts. Pure. */
 
-export function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
+export { capitalize, daysPhrase, SIX_MONTHS_SOURCES_NOTE } from './texts.js';
 
-function long(date: CalendarDate): string {
-  return formatLong(date);
-}
+const long = (date: CalendarDate): string => T.capitalize(formatLong(date));
+const row = (title: string, value: string): string => `| ${title} | ${value} |`;
 
-export function daysPhrase(days: number): string {
-  if (days === 0) return "aujourd'hui";
-  if (days === 1) return 'demain';
-  if (days === -1) return 'hier';
-  if (days > 0) return `dans ${days} jours`;
-  return `il y a ${-days} jours`;
-}
-
-function remainingCell(days: number): string {
-  if (days < 0) return `dépassée de ${-days} jour${days === -1 ? '' : 's'}`;
-  if (days === 0) return "c'est aujourd'hui";
-  return `${days} jour${days === 1 ? '' : 's'}`;
-}
-
-const STATUS_TEXT: Record<EndFacts['status'], string> = {
-  a_venir: '🟢 À venir',
-  bientot: '🟠 Bientôt',
-  depasse: '🔴 Dépassé',
-};
-
-export function statusLine(end: EndFacts): string {
-  switch (end.status) {
-    // What to do without a convocation is said once, by `convocationNote` (the limit itself by `depasse`).
-    case 'a_venir':
-      return `${STATUS_TEXT.a_venir} : vous avez le temps.`;
-    case 'bientot':
-      return `${STATUS_TEXT.bientot} : la date limite approche.`;
+/**
+ * The one status sentence, from the overall status: past limit, or the nearest step when it is within 30 days (the
+ * limit, the exam, or the date its convocation is due by), or « vous avez le temps ».
+ */
+export function statusLine(facts: Pick<CalendarFacts, 'status' | 'next'>): string | undefined {
+  switch (facts.status) {
+    case undefined:
+      return undefined;
     case 'depasse':
-      return (
-        `${STATUS_TEXT.depasse} : les six mois sont écoulés. Si vous n'avez pas encore passé vos examens, contactez ` +
-        "sans attendre votre organisme de formation (c'est lui qui vous inscrit) et prévenez votre employeur ; " +
-        'en cas de difficulté, parlez-en à votre référent.'
-      );
+      return T.STATUS_LINE.depasse;
+    case 'a_venir':
+      return T.STATUS_LINE.a_venir;
+    case 'bientot': {
+      const next = facts.next;
+      if (next?.what === 'exam') return T.examSoon(next.daysLeft);
+      if (next?.what === 'convocation') return T.convocationSoon(next.date, next.daysLeft);
+      return T.STATUS_LINE.limitSoon;
+    }
   }
 }
 
 export function endRows(end: EndFacts): string[] {
-  const rows = [
-    `| Fin de formation | ${capitalize(long(end.end))} |`,
-    `| Date limite pour être présenté(e) aux deux examens (CCP1 et Pix) | **${capitalize(long(end.limit))}** |`,
-    `| Jours restants | ${remainingCell(end.daysLeft)} |`,
-  ];
-  return rows;
+  return [row(T.ROWS.end, long(end.end)), row(T.ROWS.limit, `**${long(end.limit)}**`), row(T.ROWS.remaining, T.remainingCell(end.daysLeft))];
 }
 
 export function examRows(exam: ExamFacts): string[] {
-  return [
-    `| Examen | ${capitalize(long(exam.exam))} (${daysPhrase(exam.daysLeft)}) |`,
-    `| Convocation envoyée au plus tard le | ${capitalize(long(exam.convocationBy))} |`,
-  ];
+  return [row(T.ROWS.exam, `${long(exam.exam)} (${T.daysPhrase(exam.daysLeft)})`), row(T.ROWS.convocationBy, long(exam.convocationBy))];
 }
 
 export function pixRows(pix: PixFacts): string[] {
-  return [
-    `| Certification Pix | ${capitalize(long(pix.pix))} |`,
-    `| Validité indicative du certificat Pix (3 ans) | ${capitalize(long(pix.validUntil))} |`,
-  ];
+  return [row(T.ROWS.pix, long(pix.pix)), row(T.ROWS.pixValidity, long(pix.validUntil))];
 }
-
-/** Seed 000 says « présenté » within six months, seed 002 says « inscription » (domain facts §6, point 2). */
-export const SIX_MONTHS_SOURCES_NOTE =
-  "ℹ️ Les sources officielles diffèrent sur ce délai de six mois : l'une parle d'être présenté(e) aux examens, " +
-  "l'autre d'y être inscrit(e) par votre organisme de formation. Confirmez avec lui ce qui s'applique à vous.";
 
 /**
  * The one sentence about a convocation that has not arrived, from the end date: convocations are sent at least one
@@ -83,79 +50,46 @@ export const SIX_MONTHS_SOURCES_NOTE =
  */
 export function convocationNote(end: EndFacts, today: CalendarDate, examSaved: boolean): string | undefined {
   if (examSaved || end.status === 'depasse') return undefined;
-  if (daysBetween(today, end.worryFrom) >= 0) {
-    return (
-      `Les convocations sont envoyées au moins un mois avant l'examen : si vous n'avez toujours pas reçu la vôtre le ` +
-      `${formatShort(end.worryFrom)} (un mois avant la date limite), contactez votre organisme de formation.`
-    );
-  }
-  return (
-    "Les convocations sont envoyées au moins un mois avant l'examen, et il reste moins d'un mois avant la date limite : " +
-    "si vous n'avez pas encore reçu la vôtre, contactez dès maintenant votre organisme de formation (c'est lui qui vous inscrit aux examens)."
-  );
+  return daysBetween(today, end.worryFrom) >= 0 ? T.convocationWorry(end.worryFrom) : T.CONVOCATION_WORRY_NOW;
 }
 
 export function endNotes(end: EndFacts, today: CalendarDate, examSaved = false): string[] {
   const notes: string[] = [];
-  if (end.limitWarning) {
-    notes.push(
-      `⚠️ La date limite tombe ${end.limitWarning}. Aucune source ne prévoit de report : confirmez la date avec votre organisme de formation.`,
-    );
-  }
+  if (end.implausible === 'long_past') notes.push(T.endLongPast(end.end, -end.daysLeft));
+  if (end.implausible === 'far_ahead') notes.push(T.endFarAhead(end.end));
+  if (end.limitWarning) notes.push(T.limitOnNonWorkingDay(end.limitWarning));
   const convocation = convocationNote(end, today, examSaved);
   if (convocation) notes.push(convocation);
-  notes.push(statusLine(end));
-  notes.push(SIX_MONTHS_SOURCES_NOTE);
   return notes;
 }
-
-/** Where to correct a date typed by mistake. */
-const CORRECT_DATES = 'Pour corriger : `/deadline JJ/MM/AAAA` (fin de formation) ou `/deadline examen JJ/MM/AAAA`.';
 
 export function examNotes(exam: ExamFacts, today: CalendarDate, end?: EndFacts): string[] {
   const notes: string[] = [];
-  if (exam.beforeEnd && end) {
-    // Seeds 000 and 002: the exams come after (« au terme de ») the training. Saved as typed, but never silently.
-    notes.push(
-      `⚠️ Cette date d'examen (${formatShort(exam.exam)}) est antérieure à votre fin de formation (${formatShort(end.end)}), ` +
-        `alors que les examens ont lieu au terme de la formation : vérifiez ces deux dates, l'une d'elles est peut-être mal saisie. ${CORRECT_DATES}`,
-    );
-  }
-  if (exam.afterLimit) {
-    notes.push(
-      "⚠️ Cette date d'examen est après la limite des six mois suivant la fin de formation : vérifiez-la avec votre organisme de formation.",
-    );
-  }
-  if (exam.examWarning) notes.push(`⚠️ La date d'examen tombe ${exam.examWarning} : vérifiez-la sur votre convocation.`);
+  // Seeds 000 and 002: the exams come after (« au terme de ») the training. Saved as typed, but never silently.
+  if (exam.beforeEnd && end) notes.push(T.examBeforeEnd(exam.exam, end.end));
+  if (exam.afterLimit) notes.push(T.EXAM_AFTER_LIMIT);
+  if (exam.examWarning) notes.push(T.examOnNonWorkingDay(exam.examWarning));
   if (exam.daysLeft < 0) {
     // Seed 002: an absence is justified to the employer and the training body; a new date may then be offered.
-    notes.push(
-      "Cette date d'examen est passée. Si vous n'avez pas pu vous y présenter, justifiez votre absence auprès de votre employeur " +
-        "et de votre organisme de formation : selon la situation, et si votre justificatif est valable, une nouvelle date pourra vous être proposée.",
-    );
+    notes.push(T.EXAM_PASSED);
     return notes;
   }
-  const by = formatShort(exam.convocationBy);
-  notes.push(
-    daysBetween(today, exam.convocationBy) >= 0
-      ? `Votre convocation doit vous être envoyée (par e-mail et/ou courrier) au plus tard le ${by}.`
-      : `Votre convocation devait vous être envoyée (par e-mail et/ou courrier) au plus tard le ${by} : si vous ne l'avez pas reçue, contactez votre organisme de formation.`,
-  );
-  notes.push(
-    'Votre employeur est tenu de vous libérer de vos obligations professionnelles ce jour-là ; il est informé de la convocation en parallèle.',
-  );
+  notes.push(T.convocationBy(exam.convocationBy, daysBetween(today, exam.convocationBy) >= 0));
+  notes.push(T.EMPLOYER_RELEASE);
   return notes;
 }
 
-export function pixNotes(pix: PixFacts): string[] {
-  const expired = pix.daysLeft < 0 ? ' Selon cette estimation, il a expiré.' : '';
-  return [
-    `Le certificat Pix est valable trois ans ; le point de départ exact n'est pas précisé, la date de fin est donc indicative.${expired}`,
-  ];
+export function pixNotes(pix: PixFacts, end?: EndFacts): string[] {
+  const notes: string[] = [];
+  if (pix.beforeEnd && end) notes.push(T.pixBeforeEnd(pix.pix, end.end));
+  if (pix.afterLimit) notes.push(T.PIX_AFTER_LIMIT);
+  if (pix.pixWarning) notes.push(T.pixOnNonWorkingDay(pix.pixWarning, pix.daysToPix >= 0));
+  notes.push(T.pixValidityNote(pix.daysLeft < 0));
+  return notes;
 }
 
 /** The full reply text. `title` precedes the table (e.g. « Votre calendrier de certification »). */
-export function renderCalendar(facts: CalendarFacts, title = '📅 Votre calendrier de certification'): string {
+export function renderCalendar(facts: CalendarFacts, title: string = T.DEFAULT_TITLE): string {
   const rows: string[] = [];
   const notes: string[] = [];
   if (facts.end) {
@@ -168,13 +102,16 @@ export function renderCalendar(facts: CalendarFacts, title = '📅 Votre calendr
   }
   if (facts.pix) {
     rows.push(...pixRows(facts.pix));
-    notes.push(...pixNotes(facts.pix));
+    notes.push(...pixNotes(facts.pix, facts.end));
   }
-  if (!facts.end) {
-    notes.push(
-      "Indiquez aussi votre date de fin de formation (`/deadline 31/08/2026`) : j'en déduirai la date limite des six mois.",
-    );
+  // The status after the dates' own notes, then what the sources disagree on (both once, for the whole calendar).
+  if (facts.end) {
+    const status = statusLine(facts);
+    if (status) notes.push(status);
+    notes.push(T.SIX_MONTHS_SOURCES_NOTE);
+  } else {
+    notes.push(T.ASK_END_TOO);
   }
   const table = ['| | |', '|:--|:--|', ...rows].join('\n');
-  return [`**${title}** (aujourd'hui : ${formatShort(facts.today)}, heure de Paris)`, table, ...notes].join('\n\n');
+  return [T.calendarTitle(title, facts.today), table, ...notes].join('\n\n');
 }

@@ -19,8 +19,12 @@ import {
 export const EXAM_WINDOW_MONTHS = 6;
 export const CONVOCATION_NOTICE_MONTHS = 1;
 export const PIX_VALIDITY_YEARS = 3;
-/** Under this many days before the six-month limit, the status is « bientôt ». */
+/** Under this many days before the six-month limit, the exam or the convocation date, the status is « bientôt ». */
 export const SOON_DAYS = 30;
+/** A six-month limit passed longer ago than this: the end-of-training date was probably mistyped (wrong year). */
+export const LIMIT_LONG_PAST_DAYS = 365;
+/** An end of training further ahead than this: trainings last months, so the year was probably mistyped. */
+export const END_FAR_AHEAD_DAYS = 2 * 365;
 
 export interface CalendarInput {
   end?: CalendarDate;
@@ -40,6 +44,8 @@ export interface EndFacts {
   worryFrom: CalendarDate;
   daysLeft: number;
   status: Status;
+  /** Set when the date itself looks mistyped: its limit passed over a year ago, or it is years ahead. */
+  implausible?: 'long_past' | 'far_ahead';
 }
 
 export interface ExamFacts {
@@ -58,6 +64,21 @@ export interface PixFacts {
   pix: CalendarDate;
   validUntil: CalendarDate;
   daysLeft: number;
+  /** Days from today to the Pix date itself (negative once passed). */
+  daysToPix: number;
+  /** A Sunday, a Saturday or a public holiday: Pix sessions are held in approved centres on working days. */
+  pixWarning?: string;
+  /** Set when an end date is known and the Pix date is BEFORE it: the exams come after the training. */
+  beforeEnd: boolean;
+  /** Set when an end date is known and the Pix date is after the six-month limit. */
+  afterLimit: boolean;
+}
+
+/** The nearest step still ahead (or today): what the status line speaks of. */
+export interface NextStep {
+  what: 'limit' | 'exam' | 'convocation';
+  date: CalendarDate;
+  daysLeft: number;
 }
 
 export interface CalendarFacts {
@@ -65,6 +86,13 @@ export interface CalendarFacts {
   end?: EndFacts;
   exam?: ExamFacts;
   pix?: PixFacts;
+  /** The nearest step ahead among the limit, the exam and the date its convocation is due by. */
+  next?: NextStep;
+  /**
+   * The overall status: past when the six-month limit is; « bientôt » when the nearest step is within SOON_DAYS (an
+   * exam whose convocation is due in eight days is not « vous avez le temps »); « à venir » otherwise.
+   */
+  status?: Status;
 }
 
 export function examLimit(end: CalendarDate): CalendarDate {
@@ -112,6 +140,8 @@ export function computeCalendar(input: CalendarInput, today: CalendarDate): Cale
       daysLeft,
       status: statusFor(daysLeft),
     };
+    if (daysLeft < -LIMIT_LONG_PAST_DAYS) facts.end.implausible = 'long_past';
+    else if (daysBetween(today, input.end) > END_FAR_AHEAD_DAYS) facts.end.implausible = 'far_ahead';
   }
   if (input.exam) {
     facts.exam = {
@@ -125,7 +155,29 @@ export function computeCalendar(input: CalendarInput, today: CalendarDate): Cale
   }
   if (input.pix) {
     const validUntil = pixValidUntil(input.pix);
-    facts.pix = { pix: input.pix, validUntil, daysLeft: daysBetween(today, validUntil) };
+    facts.pix = {
+      pix: input.pix,
+      validUntil,
+      daysLeft: daysBetween(today, validUntil),
+      daysToPix: daysBetween(today, input.pix),
+      pixWarning: nonWorkingDayReason(input.pix),
+      beforeEnd: input.end !== undefined && compareDates(input.pix, input.end) < 0,
+      afterLimit: limit !== undefined && compareDates(input.pix, limit) > 0,
+    };
   }
+  const steps: NextStep[] = [];
+  if (facts.end) steps.push({ what: 'limit', date: facts.end.limit, daysLeft: facts.end.daysLeft });
+  if (facts.exam) {
+    steps.push({ what: 'exam', date: facts.exam.exam, daysLeft: facts.exam.daysLeft });
+    // The convocation matters only while the exam is ahead.
+    if (facts.exam.daysLeft >= 0) {
+      steps.push({ what: 'convocation', date: facts.exam.convocationBy, daysLeft: daysBetween(today, facts.exam.convocationBy) });
+    }
+  }
+  const ahead = steps.filter((step) => step.daysLeft >= 0).sort((a, b) => a.daysLeft - b.daysLeft);
+  facts.next = ahead[0];
+  if (facts.end?.status === 'depasse') facts.status = 'depasse';
+  else if (facts.next) facts.status = facts.next.daysLeft <= SOON_DAYS ? 'bientot' : 'a_venir';
+  else if (facts.end) facts.status = facts.end.status;
   return facts;
 }

@@ -1,4 +1,9 @@
 import { foldText } from '../../core/text.js';
+import * as T from './texts.js';
+import type { FicheFormat, ItemKey } from './texts.js';
+
+// The wording lives in texts.ts; re-exported for the code that reads it with the rules.
+export { FICHES_LABEL, FORMAT_LABELS, ITEMS, type FicheFormat, type ItemInfo, type ItemKey } from './texts.js';
 
 /**
  * The exam file checklist (« dossier d'examen ») as pure data and functions.
@@ -13,60 +18,7 @@ export const MAX_FICHES = 5;
 export const TITLE_MAX = 100;
 export const FIELD_MAX = 100;
 
-export const ITEM_KEYS = ['dp', 'evaluations', 'convocation', 'employeur', 'identite', 'pix'] as const;
-export type ItemKey = (typeof ITEM_KEYS)[number];
-
-export interface ItemInfo {
-  key: ItemKey;
-  /** Short label (buttons, reminders). */
-  label: string;
-  /** One line of help under the label. */
-  hint: string;
-  /** Set when the rule comes from a general source rather than the CnFS documents. */
-  source?: string;
-  /** Set when the rule comes from a dated CnFS document that may be outdated (shown after the hint). */
-  dated?: string;
-}
-
-export const ITEMS: Readonly<Record<ItemKey, ItemInfo>> = {
-  dp: {
-    key: 'dp',
-    label: 'Dossier professionnel rédigé',
-    hint: 'Le site www.dossierprofessionnel.fr facilite sa préparation et sa présentation au jury ; il n’est pas obligatoire.',
-  },
-  evaluations: {
-    key: 'evaluations',
-    label: 'Résultats des évaluations de la formation à portée de main',
-    hint: 'L’entretien avec le jury s’appuie sur votre dossier professionnel et sur les résultats des évaluations passées en cours de formation.',
-  },
-  convocation: {
-    key: 'convocation',
-    label: 'Convocation reçue',
-    hint: 'Elle vous est envoyée par e-mail et/ou courrier au moins un mois avant l’examen ; sans nouvelles, contactez votre organisme de formation.',
-  },
-  employeur: {
-    key: 'employeur',
-    label: 'Employeur informé du jour de l’examen',
-    hint: 'Votre employeur est tenu de vous libérer de vos obligations professionnelles le jour de votre convocation.',
-  },
-  identite: {
-    key: 'identite',
-    label: 'Pièce d’identité prête pour le jour de l’examen',
-    hint: 'À la certification Pix, le surveillant vérifie votre identité.',
-    source:
-      'règle générale des examens de titre professionnel (portail candidat du ministère du Travail) ; les documents du dispositif ne la précisent pas, vérifiez votre convocation',
-  },
-  pix: {
-    key: 'pix',
-    label: 'Profil Pix positionné',
-    hint: 'Une compétence devient certifiable dès que vous atteignez le niveau 1 sur votre profil Pix.',
-    // Seed 002 describes the profile-based Pix test; Pix reformed its test in 2024 and no source says when that
-    // applies to CnFS sessions (domain facts G3/G5), hence « a pu changer ».
-    dated: 'note d’information de l’ANCT, 2021-2023 ; le test Pix a pu changer depuis, vérifiez avec votre organisme de formation',
-  },
-};
-
-export const FICHES_LABEL = 'Cinq fiches actions, chacune sur un environnement technique et un public différents';
+export const ITEM_KEYS: readonly ItemKey[] = ['dp', 'evaluations', 'convocation', 'employeur', 'identite', 'pix'];
 
 /** Words typed after `coche` / `decoche`, folded. */
 const ITEM_ALIASES: Readonly<Record<string, ItemKey>> = {
@@ -104,12 +56,6 @@ export function isItemKey(value: unknown): value is ItemKey {
   return typeof value === 'string' && (ITEM_KEYS as readonly string[]).includes(value);
 }
 
-export type FicheFormat = 'individuel' | 'collectif';
-
-export const FORMAT_LABELS: Readonly<Record<FicheFormat, string>> = {
-  individuel: 'individuelle',
-  collectif: 'collective (groupe)',
-};
 
 export function parseFormat(text: string): FicheFormat | undefined {
   const folded = foldText(text).replace(/[^a-z ]+/g, ' ').replace(/\s+/g, ' ').trim();
@@ -184,8 +130,7 @@ export function findClashes(fiches: readonly FicheDraft[]): Clash[] {
 }
 
 export function describeClash(clash: Clash): string {
-  const what = clash.field === 'environment' ? 'le même environnement technique' : 'le même public';
-  return `Les fiches ${clash.first} et ${clash.second} ont ${what} (${clash.value}).`;
+  return T.describeClash(clash.first, clash.second, clash.field, clash.value);
 }
 
 /** Fiche numbers (1-based) that clash with an earlier fiche: they do not count as progress. */
@@ -229,13 +174,10 @@ export function progressBar(progress: Pick<Progress, 'done' | 'total'>): string 
 export function missingLabels(state: DossierState): string[] {
   const progress = progressOf(state);
   const missing: string[] = [];
-  if (!state.done.has('dp')) missing.push(ITEMS.dp.label.replace(' rédigé', ''));
-  if (!progress.fichesComplete) {
-    const clashes = findClashes(state.fiches).length > 0 ? ', certaines se ressemblent' : '';
-    missing.push(`Fiches actions (${progress.distinctFiches}/${MAX_FICHES} distinctes${clashes})`);
-  }
+  if (!state.done.has('dp')) missing.push(T.MISSING_DP);
+  if (!progress.fichesComplete) missing.push(T.missingFiches(progress.distinctFiches, MAX_FICHES, findClashes(state.fiches).length > 0));
   for (const key of ITEM_KEYS) {
-    if (key !== 'dp' && !state.done.has(key)) missing.push(ITEMS[key].label);
+    if (key !== 'dp' && !state.done.has(key)) missing.push(T.ITEMS[key].label);
   }
   return missing;
 }
@@ -246,12 +188,13 @@ export function validateFiche(draft: { title: string; environment: string; audie
   const title = draft.title.trim();
   const environment = draft.environment.trim();
   const audience = draft.audience.trim();
-  if (title === '') errors.title = 'Donnez un titre à la fiche action, par exemple « Atelier smartphone ».';
-  else if (Array.from(title).length > TITLE_MAX) errors.title = `Le titre est trop long (${Array.from(title).length} caractères) : ${TITLE_MAX} caractères au maximum.`;
-  if (environment === '') errors.environment = 'Indiquez l’environnement technique, par exemple « smartphone Android ».';
-  else if (Array.from(environment).length > FIELD_MAX) errors.environment = `L’environnement technique est trop long : ${FIELD_MAX} caractères au maximum.`;
-  if (audience === '') errors.audience = 'Indiquez le public, par exemple « seniors ».';
-  else if (Array.from(audience).length > FIELD_MAX) errors.audience = `Le public est trop long : ${FIELD_MAX} caractères au maximum.`;
+  const E = T.FIELD_ERRORS;
+  if (title === '') errors.title = E.titleMissing;
+  else if (Array.from(title).length > TITLE_MAX) errors.title = E.titleTooLong(Array.from(title).length, TITLE_MAX);
+  if (environment === '') errors.environment = E.environmentMissing;
+  else if (Array.from(environment).length > FIELD_MAX) errors.environment = E.environmentTooLong(FIELD_MAX);
+  if (audience === '') errors.audience = E.audienceMissing;
+  else if (Array.from(audience).length > FIELD_MAX) errors.audience = E.audienceTooLong(FIELD_MAX);
   return errors;
 }
 

@@ -22,6 +22,7 @@ import {
   ACTIONS,
   checklistReply,
   COMPLETE_TEXT,
+  confirmRemoveReply,
   DIALOG_FALLBACK_TEXT,
   editFallbackText,
   FICHE_DIALOG,
@@ -31,14 +32,12 @@ import {
   resetConfirmReply,
 } from './render.js';
 import { createDossierStore, type DossierStore } from './store.js';
+import * as T from './texts.js';
 
 export { DOSSIER_MIGRATIONS } from './store.js';
 
-const STALE_BUTTON = 'Ce bouton n’est plus valable. Tapez `/dossier` pour afficher votre liste à jour.';
-const UNKNOWN_FICHE = 'Cette fiche n’existe plus (elle a peut-être été supprimée). Voici votre liste à jour.';
-const FULL_TEXT =
-  `Vous avez déjà ${MAX_FICHES} fiches actions : c’est le nombre demandé pour l’examen. ` +
-  'Pour en changer une, modifiez-la ou supprimez-la d’abord (`/dossier fiche modifier 2 …`, `/dossier fiche supprimer 2`).';
+const { STALE_BUTTON, UNKNOWN_FICHE } = T;
+const FULL_TEXT = T.fullText(MAX_FICHES);
 
 const FIELD_NAMES = { title: 'titre', environment: 'environnement', audience: 'public' } as const;
 
@@ -51,8 +50,7 @@ export function registerDossier(deps: FeatureDeps, ports: { calendars?: () => Ca
   const store: DossierStore = createDossierStore(db);
 
   deps.personalData.add({
-    label: 'Dossier d’examen',
-    purpose: 'Votre liste de préparation du dossier d’examen du CCP1 (éléments cochés, fiches actions) pour `/dossier` et les rappels.',
+    ...T.PERSONAL_DATA,
     exportFor: (userId) => {
       const data = store.exportFor(userId);
       return data.items.length === 0 && data.fiches.length === 0 ? null : data;
@@ -61,8 +59,7 @@ export function registerDossier(deps: FeatureDeps, ports: { calendars?: () => Ca
       const state = store.state(userId);
       if (state.done.size === 0 && state.fiches.length === 0) return undefined;
       const progress = progressOf(state);
-      const fiches = state.fiches.length === 1 ? '1 fiche action' : `${state.fiches.length} fiches actions`;
-      return `${progress.done}/${progress.total} étapes faites, ${fiches}`;
+      return T.personalSummary(progress.done, progress.total, state.fiches.length);
     },
     eraseFor: (userId) => store.erase(userId),
     // A dossier nobody has touched for the retention period goes, unless /deadline knows a certification still ahead.
@@ -78,8 +75,8 @@ export function registerDossier(deps: FeatureDeps, ports: { calendars?: () => Ca
     const fiches = store.state(userId).fiches;
     const fiche = fiches[number - 1];
     if (!Number.isInteger(number) || number < 1 || !fiche) {
-      if (fiches.length === 0) return 'Vous n’avez encore aucune fiche action. Ajoutez-en une avec `/dossier fiche ajouter …`.';
-      return `Il n’y a pas de fiche ${number} : vos fiches vont de 1 à ${fiches.length}.`;
+      if (fiches.length === 0) return T.NO_FICHE;
+      return T.noSuchFiche(number, fiches.length);
     }
     return { fiche, number };
   };
@@ -95,20 +92,17 @@ export function registerDossier(deps: FeatureDeps, ports: { calendars?: () => Ca
   const afterFicheChange = (userId: string, what: string, number: number): MessageReply => {
     const state = store.state(userId);
     const clashes = findClashes(state.fiches).filter((clash) => clash.first === number || clash.second === number);
-    const warning = clashes.length > 0
-      ? '\n⚠️ Elle ressemble à une autre fiche (détail ci-dessous) : chaque fiche doit porter sur un environnement technique et un public différents.'
-      : '';
+    const warning = clashes.length > 0 ? T.CLASH_WARNING : '';
     return checklistReply(state, { intro: `${what}${warning}` });
   };
 
-  const formatErrors = (errors: Partial<Record<'title' | 'environment' | 'audience', string>>): string =>
-    Object.values(errors).map((error) => `- ${error}`).join('\n');
+  const errorList = (errors: Partial<Record<'title' | 'environment' | 'audience', string>>): string[] => Object.values(errors);
 
   /** Adds a fiche after validation; a French message when refused (and nothing stored). */
   const addFiche = (userId: string, draft: FicheDraft, now: Date): { ok: true; number: number } | { ok: false; message: string; errors?: Partial<Record<'title' | 'environment' | 'audience', string>> } => {
     const cleaned = cleanDraft(draft);
     const errors = validateFiche(cleaned);
-    if (Object.keys(errors).length > 0) return { ok: false, message: `La fiche n’a pas été ajoutée :\n${formatErrors(errors)}`, errors };
+    if (Object.keys(errors).length > 0) return { ok: false, message: T.notAdded(errorList(errors)), errors };
     return store.transaction(() => {
       const count = store.countFiches(userId);
       if (count >= MAX_FICHES) return { ok: false as const, message: FULL_TEXT };
@@ -127,9 +121,16 @@ export function registerDossier(deps: FeatureDeps, ports: { calendars?: () => Ca
   const updateFiche = (userId: string, fiche: Fiche, draft: FicheDraft, now: Date): { ok: true } | { ok: false; message: string; errors: Partial<Record<'title' | 'environment' | 'audience', string>> } => {
     const cleaned = cleanDraft(draft);
     const errors = validateFiche(cleaned);
-    if (Object.keys(errors).length > 0) return { ok: false, message: `La fiche n’a pas été modifiée :\n${formatErrors(errors)}`, errors };
+    if (Object.keys(errors).length > 0) return { ok: false, message: T.notEdited(errorList(errors)), errors };
     store.updateFiche(userId, fiche.id, cleaned, now);
     return { ok: true };
+  };
+
+  /** Deletes a fiche and shows the list, saying when the fiches after it were renumbered. */
+  const removeFiche = (userId: string, found: { fiche: Fiche; number: number }, replaceOriginal: boolean): MessageReply => {
+    const count = store.countFiches(userId);
+    store.removeFiche(userId, found.fiche.id);
+    return show(userId, { intro: T.ficheRemoved(found.number, found.fiche.title, found.number < count), replaceOriginal });
   };
 
   const setItem = (userId: string, item: ItemKey, done: boolean, now: Date, replaceOriginal: boolean): MessageReply => {
@@ -137,9 +138,7 @@ export function registerDossier(deps: FeatureDeps, ports: { calendars?: () => Ca
     store.setItem(userId, item, done, now);
     const state = store.state(userId);
     const nowComplete = progressOf(state).complete;
-    const intro = nowComplete && !before
-      ? undefined
-      : done ? `✅ Coché : ${ITEMS[item].label}.` : `⬜ Décoché : ${ITEMS[item].label}.`;
+    const intro = nowComplete && !before ? undefined : T.ticked(ITEMS[item].label, done);
     return checklistReply(state, { ...(intro ? { intro } : {}), replaceOriginal });
   };
 
@@ -175,10 +174,9 @@ export function registerDossier(deps: FeatureDeps, ports: { calendars?: () => Ca
             ctx.now,
           );
           if (!result.ok) {
-            const example = result.errors ? '\n\nExemple : `/dossier fiche ajouter "Atelier smartphone" environnement: smartphone Android public: seniors groupe`' : '';
-            return message(`${result.message}${example}`);
+            return message(`${result.message}${result.errors ? T.ADD_EXAMPLE : ''}`);
           }
-          return afterFicheChange(userId, `Fiche ${result.number} ajoutée.`, result.number);
+          return afterFicheChange(userId, T.ficheAdded(result.number), result.number);
         }
         case 'fiche-edit': {
           const found = ficheByNumber(userId, command.number);
@@ -186,18 +184,18 @@ export function registerDossier(deps: FeatureDeps, ports: { calendars?: () => Ca
           if (Object.keys(command.fields).length === 0) return openDialog(ficheDialog(found.fiche), message(editFallbackText(found.number)));
           const result = updateFiche(userId, found.fiche, mergeFields(found.fiche, command.fields), ctx.now);
           if (!result.ok) return message(result.message);
-          return afterFicheChange(userId, `Fiche ${found.number} modifiée.`, found.number);
+          return afterFicheChange(userId, T.ficheEdited(found.number), found.number);
         }
         case 'fiche-remove': {
+          // Typed with its number, the command is the confirmation (the button asks first).
           const found = ficheByNumber(userId, command.number);
           if (typeof found === 'string') return message(found);
-          store.removeFiche(userId, found.fiche.id);
-          return show(userId, { intro: `Fiche ${found.number} (« ${found.fiche.title} ») supprimée. Les fiches suivantes ont été renumérotées.` });
+          return removeFiche(userId, found, false);
         }
         case 'reset':
           if (!command.confirmed) return { ...resetConfirmReply(), replaceOriginal: false };
           store.erase(userId);
-          return show(userId, { intro: 'Votre dossier a été effacé.' });
+          return show(userId, { intro: T.RESET_DONE });
       }
     },
   );
@@ -228,18 +226,23 @@ export function registerDossier(deps: FeatureDeps, ports: { calendars?: () => Ca
     return openDialog(ficheDialog(found.fiche), message(editFallbackText(found.number)));
   });
 
+  router.action(ACTIONS.ficheRemoveAsk, (input: ActionInput) => {
+    const found = ficheById(input.user.id, input.payload.fiche);
+    if (!found) return show(input.user.id, { intro: UNKNOWN_FICHE, replaceOriginal: true });
+    return confirmRemoveReply(store.state(input.user.id), found.fiche, found.number);
+  });
+
   router.action(ACTIONS.ficheRemove, (input: ActionInput) => {
     const found = ficheById(input.user.id, input.payload.fiche);
     if (!found) return show(input.user.id, { intro: UNKNOWN_FICHE, replaceOriginal: true });
-    store.removeFiche(input.user.id, found.fiche.id);
-    return show(input.user.id, { intro: `Fiche ${found.number} (« ${found.fiche.title} ») supprimée.`, replaceOriginal: true });
+    return removeFiche(input.user.id, found, true);
   });
 
   router.action(ACTIONS.reset, () => resetConfirmReply());
 
   router.action(ACTIONS.resetConfirm, (input: ActionInput) => {
     store.erase(input.user.id);
-    return show(input.user.id, { intro: 'Votre dossier a été effacé.', replaceOriginal: true });
+    return show(input.user.id, { intro: T.RESET_DONE, replaceOriginal: true });
   });
 
   // The fiche dialog: add (empty state) or edit (state {fiche: id}).
@@ -255,20 +258,20 @@ export function registerDossier(deps: FeatureDeps, ports: { calendars?: () => Ca
     const draft: FicheDraft = { title: text('titre'), environment: text('environnement'), audience: text('public'), format: format ?? null };
     const errors: Record<string, string> = {};
     for (const [field, error] of Object.entries(validateFiche(draft))) errors[FIELD_NAMES[field as keyof typeof FIELD_NAMES]] = error;
-    if (format === undefined || format === null) errors.modalite = 'Choisissez « Individuelle » ou « Collective (groupe) ».';
+    if (format === undefined || format === null) errors.modalite = T.FIELD_ERRORS.formatMissing;
     if (Object.keys(errors).length > 0) return dialogErrors(errors);
 
     const stateId = input.state.fiche;
     if (stateId === undefined) {
       const result = addFiche(userId, draft, ctx.now);
       if (!result.ok) return message(result.message);
-      return afterFicheChange(userId, `Fiche ${result.number} ajoutée.`, result.number);
+      return afterFicheChange(userId, T.ficheAdded(result.number), result.number);
     }
     const found = ficheById(userId, stateId);
     if (!found) return show(userId, { intro: UNKNOWN_FICHE });
     const result = updateFiche(userId, found.fiche, draft, ctx.now);
     if (!result.ok) return message(result.message);
-    return afterFicheChange(userId, `Fiche ${found.number} modifiée.`, found.number);
+    return afterFicheChange(userId, T.ficheEdited(found.number), found.number);
   });
 
   return createDossierPort(db, store);

@@ -1,5 +1,6 @@
 import { foldText, splitFirstWord } from '../../core/text.js';
 import { parseFormat, parseItemKey, type FicheFormat, type ItemKey } from './checklist.js';
+import { FICHE_EXAMPLE, PARSE } from './texts.js';
 
 /**
  * The text forms of `/dossier` (console, or people who prefer typing), parsed into commands. Pure: no storage here.
@@ -79,11 +80,11 @@ export function parseFicheFields(text: string): FicheFields | string {
   const head = (matches.length > 0 ? text.slice(0, matches[0]!.index) : text).trim();
   const seen = new Set<FieldName>();
   const put = (field: FieldName, raw: string): string | undefined => {
-    if (seen.has(field)) return `Le champ « ${FIELD_WORDS[field]} » est indiqué deux fois.`;
+    if (seen.has(field)) return PARSE.fieldTwice(PARSE.fieldWords[field]);
     seen.add(field);
     if (field === 'format') {
       const format = parseFormat(unquote(raw));
-      if (!format) return `Modalité « ${unquote(raw)} » inconnue : écrivez « individuel » ou « groupe ».`;
+      if (!format) return PARSE.unknownFormat(unquote(raw));
       fields.format = format;
       return undefined;
     }
@@ -119,13 +120,6 @@ export function parseFicheFields(text: string): FicheFields | string {
   return fields;
 }
 
-const FIELD_WORDS: Readonly<Record<FieldName, string>> = {
-  title: 'titre',
-  environment: 'environnement',
-  audience: 'public',
-  format: 'modalité',
-};
-
 const ADD_WORDS = new Set(['ajouter', 'ajoute', 'ajout', 'add', 'nouvelle', 'nouveau', 'creer', 'cree']);
 const EDIT_WORDS = new Set(['modifier', 'modifie', 'modif', 'editer', 'edite', 'changer', 'change', 'corriger']);
 const REMOVE_WORDS = new Set(['supprimer', 'supprime', 'suppr', 'effacer', 'efface', 'retirer', 'retire', 'enlever', 'enleve']);
@@ -135,9 +129,6 @@ function parseNumber(word: string): number | undefined {
   if (!/^\d{1,2}$/.test(cleaned)) return undefined;
   return Number(cleaned);
 }
-
-const FICHE_EXAMPLE =
-  '`/dossier fiche ajouter "Atelier smartphone" environnement: smartphone Android public: seniors groupe`';
 
 /** `fiche …` (the text after the word `fiche`). */
 export function parseFicheCommand(text: string): DossierCommand {
@@ -149,46 +140,35 @@ export function parseFicheCommand(text: string): DossierCommand {
   if (ADD_WORDS.has(folded)) {
     if (rest.trim() === '') return { kind: 'fiche-add', fields: {} };
     const fields = parseFicheFields(rest);
-    if (typeof fields === 'string') return { kind: 'invalid', message: `${fields}\n\nExemple : ${FICHE_EXAMPLE}` };
+    if (typeof fields === 'string') return { kind: 'invalid', message: PARSE.withExample(fields, FICHE_EXAMPLE) };
     return { kind: 'fiche-add', fields };
   }
   if (EDIT_WORDS.has(folded) || REMOVE_WORDS.has(folded)) {
     const [numberWord, fieldsText] = splitFirstWord(rest);
     const number = parseNumber(foldText(numberWord));
-    const example = EDIT_WORDS.has(folded) ? '`/dossier fiche modifier 2 public: jeunes de 16 à 25 ans`' : '`/dossier fiche supprimer 2`';
-    if (number === undefined) return { kind: 'invalid', message: `Indiquez le numéro de la fiche, par exemple ${example}.` };
+    const example = EDIT_WORDS.has(folded) ? PARSE.editExample : PARSE.removeExample;
+    if (number === undefined) return { kind: 'invalid', message: PARSE.numberMissing(example) };
     if (REMOVE_WORDS.has(folded)) return { kind: 'fiche-remove', number };
     if (fieldsText.trim() === '') return { kind: 'fiche-edit', number, fields: {} };
     const fields = parseFicheFields(fieldsText);
-    if (typeof fields === 'string') return { kind: 'invalid', message: `${fields}\n\nExemple : ${example}` };
+    if (typeof fields === 'string') return { kind: 'invalid', message: PARSE.withExample(fields, example) };
     return { kind: 'fiche-edit', number, fields };
   }
-  return {
-    kind: 'invalid',
-    message: `Je n'ai pas compris « fiche ${text.trim()} ». Écrivez \`fiche ajouter\`, \`fiche modifier <n>\` ou \`fiche supprimer <n>\`.`,
-  };
+  return { kind: 'invalid', message: PARSE.unknownFicheVerb(text.trim()) };
 }
 
 /** `coche …` / `decoche …`. */
 export function parseTick(text: string, done: boolean): DossierCommand {
   const item = parseItemKey(text);
   if (item) return { kind: 'tick', item, done };
-  const verb = done ? 'coche' : 'decoche';
-  const shown = text.trim() === '' ? '' : ` « ${text.trim()} »`;
-  return {
-    kind: 'invalid',
-    message:
-      `Je ne connais pas l'élément${shown}. Écrivez par exemple \`/dossier ${verb} dp\`. ` +
-      'Éléments : `dp`, `evaluations` (ou `ecf`), `convocation`, `employeur`, `identite` (ou `cni`), `pix`. ' +
-      'Les fiches actions se cochent toutes seules quand vous les ajoutez.',
-  };
+  return { kind: 'invalid', message: PARSE.unknownItem(text.trim(), done ? 'coche' : 'decoche') };
 }
 
 export function parseReset(text: string): DossierCommand {
   const folded = foldText(text);
   if (folded === '') return { kind: 'reset', confirmed: false };
   if (['confirmer', 'confirme', 'oui', 'ok'].includes(folded)) return { kind: 'reset', confirmed: true };
-  return { kind: 'invalid', message: 'Pour tout effacer, tapez `/dossier reset confirmer`.' };
+  return { kind: 'invalid', message: PARSE.resetHow };
 }
 
 /** The whole command text of `/dossier` (used by the console and the tests; the router splits the first word itself). */
@@ -201,5 +181,5 @@ export function parseDossierCommand(text: string): DossierCommand {
   if (['decoche', 'decocher', 'annuler'].includes(word)) return parseTick(rest, false);
   if (['fiche', 'fiches'].includes(word)) return parseFicheCommand(rest);
   if (['reset', 'reinitialiser', 'effacer'].includes(word)) return parseReset(rest);
-  return { kind: 'invalid', message: `Je n'ai pas compris « ${text.trim()} ».` };
+  return { kind: 'invalid', message: PARSE.unknown(text.trim()) };
 }

@@ -3,7 +3,7 @@ import type { FeatureDeps, ReloadResult } from '../../app.js';
 import type { UserRef } from '../../core/incoming.js';
 import { message, type Reply } from '../../core/reply.js';
 import { inlineUserText } from '../../core/safe-text.js';
-import { foldText, splitFirstWord } from '../../core/text.js';
+import { counted, foldText, splitFirstWord } from '../../core/text.js';
 import type { FaqPort, FeedbackRate, UnansweredQuestion } from '../ports.js';
 import type { Outbox } from './outbox.js';
 import { describeReceiver } from './routing.js';
@@ -194,7 +194,7 @@ export function registerEscalationAdmin(
       ];
       if (backlog.pending > 0) {
         const since = backlog.oldestPendingAt ? ` (le plus ancien depuis ${describeAge(backlog.oldestPendingAt, now)})` : '';
-        sections.push(`⚠️ ${backlog.pending} message(s) de ticket en attente de livraison à Mattermost${since}.`);
+        sections.push(`⚠️ ${counted(backlog.pending, 'message')} de ticket en attente de livraison à Mattermost${since}.`);
       }
       sections.push(HELP);
       return message(sections.join('\n\n'));

@@ -5,7 +5,7 @@ import { UserFacingError } from '../../core/errors.js';
 import type { ActionInput, DialogInput, UserRef } from '../../core/incoming.js';
 import { dialogErrors, message, noReply, openDialog, type Button, type DialogElement, type MessageReply, type Reply } from '../../core/reply.js';
 import { inlineUserText, mentionUser, userText } from '../../core/safe-text.js';
-import { foldText } from '../../core/text.js';
+import { counted, foldText, ofName } from '../../core/text.js';
 import type { FaqPort } from '../ports.js';
 import { registerEscalationAdmin } from './admin.js';
 import { ACTIONS, DIALOGS, relayMessage } from './cards.js';
@@ -122,7 +122,7 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
   });
   deps.addReadinessCheck('escalation-outbox', () => {
     const { stuck } = outbox.stats();
-    return stuck > 0 ? { ok: true, detail: `${stuck} message(s) de ticket en attente de livraison` } : { ok: true };
+    return stuck > 0 ? { ok: true, detail: `${counted(stuck, 'message')} de ticket en attente de livraison` } : { ok: true };
   });
 
   const isAdmin = (user: UserRef) => config.escalation.adminUsers.some((name) => foldText(name) === foldText(user.username));
@@ -282,6 +282,15 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
     const decision = routeQuestion({ topic: request.topic, route: request.route, profile, directory: dir, preferred: kind, about: aboutOf(request) });
     if (decision.kind !== 'route') return confirmation(request, input.user, kind);
     const ticket = tickets.create(request, { id: input.user.id, username: foldText(input.user.username) }, profile, decision, ctx.now);
+    if (!deps.notifier.canPost) {
+      // Nothing can be delivered here (local mode over HTTP): the ticket waits in the outbox, and the user is told so.
+      return message(
+        `✅ Votre question est enregistrée : ticket **#${ticket.id}**.\n\n` +
+          `⚠️ Cette installation n'est pas encore reliée à Mattermost : la question partira vers ${decision.label} dès qu'elle le sera. ` +
+          "Si c'est urgent, contactez directement votre organisme de formation.",
+        { replaceOriginal: true },
+      );
+    }
     return message(
       `✅ C'est transmis à ${decision.label}. Votre numéro de ticket : **#${ticket.id}**.\n\n` +
         'Je vous préviens en message privé dès que votre question est prise en charge, puis quand la réponse arrive.',
@@ -376,7 +385,7 @@ export function registerEscalation(deps: FeatureDeps, options: EscalationOptions
       const cohort = findCohort(dir, cohortText);
       if (!cohort) return { ok: false, errors: { cohorte: `Je ne connais pas la cohorte « ${inlineUserText(cohortText)} ».` } };
       if (cohort.trainingBody !== body.id) {
-        return { ok: false, errors: { cohorte: `La cohorte « ${cohort.name} » ne dépend pas de ${body.name}.` } };
+        return { ok: false, errors: { cohorte: `La cohorte « ${cohort.name} » ne dépend pas ${ofName(body.name)}.` } };
       }
       cohortId = cohort.id;
     }

@@ -8,6 +8,8 @@ import { HELP_HINT } from './input-check.js';
 /** Reply builders: pure functions from a decision to the message the user sees. */
 
 export const FEEDBACK_ACTION = 'faq.feedback';
+
+export const EVENING_GREETING = `Bonsoir ! 👋 ${HELP_HINT}`;
 export const SHARE_ACTION = 'faq.share';
 export const PICK_ACTION = 'faq.pick';
 
@@ -141,8 +143,8 @@ export function helpText(commands: readonly CommandInfo[]): string {
   ];
   if (names.has('deadline')) {
     lines.push(
-      '- `/deadline 31/08/2026` : votre date limite pour être présenté(e) aux examens, à partir de votre fin de formation ; ' +
-        '`/deadline examen …`, `/deadline rappels oui` pour être prévenu(e).',
+      '- `/deadline 31/08/2026` : votre date limite de présentation aux examens, à partir de votre fin de formation ; ' +
+        '`/deadline examen …`, `/deadline rappels oui` pour recevoir des rappels.',
     );
   }
   if (names.has('dossier')) lines.push("- `/dossier` : la liste à cocher de votre dossier d'examen (dossier professionnel, cinq fiches actions…).");

@@ -288,7 +288,7 @@ export function loadKnowledge(dir: string): KnowledgeBase {
 
 export const ROUTE_LABELS: Readonly<Record<Route, string>> = {
   'organisme-formation': 'votre organisme de formation',
-  'referent-cohorte': 'le ou la référent·e de votre cohorte',
+  'referent-cohorte': 'la personne référente de votre cohorte',
   formateur: 'votre formateur ou formatrice',
   employeur: 'votre employeur (votre structure)',
 };

@@ -1,7 +1,10 @@
 import type { BackgroundJob, FeatureDeps } from '../../app.js';
 import type { ActionInput, CommandInput } from '../../core/incoming.js';
 import { message, type Reply } from '../../core/reply.js';
+import type { HandlerContext } from '../../core/router.js';
 import type { PersonalDataRegistry } from './personal-data.js';
+import * as T from './texts.js';
+import { foldText } from '../../core/text.js';
 
 const EXPORT_INLINE_LIMIT = 3_000;
 const PURGE_EVERY_MS = 24 * 60 * 60 * 1000;
@@ -24,9 +27,24 @@ export function summaryLines(registry: PersonalDataRegistry, userId: string): st
     .list()
     .map((provider) => {
       const summary = provider.summarize(userId);
-      return summary ? `- **${provider.label}** : ${summary}` : undefined;
+      return summary ? T.categoryLine(provider.label, summary) : undefined;
     })
     .filter((line): line is string => line !== undefined);
+}
+
+/**
+ * Erases everything the registry knows about the user; returns what was erased, each category described by its
+ * summary taken just before (what the user was shown), never by a count of database rows.
+ */
+export function eraseEverything(registry: PersonalDataRegistry, userId: string): { label: string; line: string }[] {
+  return registry
+    .list()
+    .map((provider) => {
+      const summary = provider.summarize(userId);
+      const count = provider.eraseFor(userId);
+      return count > 0 || summary ? { label: provider.label, line: T.categoryLine(provider.label, summary ?? 'effacé') } : undefined;
+    })
+    .filter((item): item is { label: string; line: string } => item !== undefined);
 }
 
 /** Runs the retention purge once: records older than RETENTION_DAYS that need not be kept. */
@@ -44,60 +62,47 @@ export function registerPrivacy(deps: FeatureDeps): void {
 
   router.subcommand('certif', ['mes-donnees', 'mesdonnees', 'donnees', 'rgpd'], async (input: CommandInput, ctx): Promise<Reply> => {
     const lines = summaryLines(registry, input.user.id);
-    if (lines.length === 0) {
-      return message('Je ne garde aucune donnée vous concernant pour le moment.');
-    }
+    if (lines.length === 0) return message(T.NOTHING_KEPT);
     const document = JSON.stringify(buildExport(registry, input.user.id, ctx.now), null, 2);
-    const intro = `Voici ce que je garde à votre sujet :\n${lines.join('\n')}`;
-    const erase = '\n\nPour tout effacer : `/certif oublier`.';
+    const intro = T.keptIntro(lines);
     if (notifier.canPost) {
       await notifier.sendDirect(input.user.id, {
-        text: 'Vos données chez certif-bot, au format JSON.',
-        file: { name: 'certif-bot-mes-donnees.json', mimeType: 'application/json', content: document },
+        text: T.EXPORT_DM_TEXT,
+        file: { name: T.EXPORT_FILE_NAME, mimeType: 'application/json', content: document },
       });
-      return message(`${intro}\n\nLe détail complet (fichier JSON) vous est envoyé en message privé.${erase}`);
+      return message(`${intro}\n\n${T.EXPORT_SENT}\n\n${T.HOW_TO_ERASE}`);
     }
-    const inline =
-      document.length <= EXPORT_INLINE_LIMIT
-        ? `\n\n\`\`\`json\n${document}\n\`\`\``
-        : "\n\nLe détail complet est trop long pour s'afficher ici et l'envoi de fichiers n'est pas disponible sur cette installation : demandez-le à un administrateur.";
-    return message(`${intro}${inline}${erase}`);
+    const inline = document.length <= EXPORT_INLINE_LIMIT ? `\`\`\`json\n${document}\n\`\`\`` : T.EXPORT_TOO_LONG;
+    return message(`${intro}\n\n${inline}\n\n${T.HOW_TO_ERASE}`);
   });
 
-  router.subcommand('certif', ['oublier', 'effacer', 'supprimer'], (input: CommandInput): Reply => {
+  const erase = (userId: string, log: HandlerContext['log']): Reply => {
+    const erased = eraseEverything(registry, userId);
+    log.info({ categories: erased.map((item) => item.label) }, 'personal data erased on request');
+    if (erased.length === 0) return message(T.NOTHING_LEFT, { replaceOriginal: true });
+    return message(T.erased(erased.map((item) => item.line)), { replaceOriginal: true });
+  };
+
+  router.subcommand('certif', ['oublier', 'effacer', 'supprimer'], (input: CommandInput, ctx): Reply => {
     const lines = summaryLines(registry, input.user.id);
-    if (lines.length === 0) return message('Je ne garde aucune donnée vous concernant : il n’y a rien à effacer.');
-    return message(
-      `Je vais effacer définitivement :\n${lines.join('\n')}\n\n` +
-        'Les demandes transmises à un humain restent visibles pour la personne qui les traite, mais sans votre nom. ' +
-        'Confirmez-vous ?',
-      {
-        buttons: [
-          { label: 'Oui, tout effacer', action: 'privacy.erase', payload: { userId: input.user.id }, style: 'danger' },
-          { label: 'Annuler', action: 'privacy.cancel', payload: {} },
-        ],
-      },
-    );
+    if (lines.length === 0) return message(T.NOTHING_TO_ERASE);
+    // Typed confirmation, for wherever the button cannot be clicked (its own command, shown instead of it).
+    if (T.CONFIRM_WORDS.includes(foldText(input.text))) return erase(input.user.id, ctx.log);
+    return message(T.confirmErase(lines), {
+      buttons: [
+        { label: T.ERASE_BUTTON, action: 'privacy.erase', payload: { userId: input.user.id }, style: 'danger', command: T.CONFIRM_COMMAND },
+        { label: T.CANCEL_BUTTON, action: 'privacy.cancel', payload: {} },
+      ],
+    });
   });
 
   router.action('privacy.erase', (input: ActionInput, ctx): Reply => {
     // The button names the user it was made for; nobody else may erase someone's data with it.
-    if (input.payload.userId !== input.user.id) {
-      return message('Ce bouton ne vous est pas destiné : rien n’a été effacé.');
-    }
-    const erased = registry
-      .list()
-      .map((provider) => ({ label: provider.label, count: provider.eraseFor(input.user.id) }))
-      .filter((item) => item.count > 0);
-    ctx.log.info({ categories: erased.map((item) => item.label) }, 'personal data erased on request');
-    if (erased.length === 0) return message('Il n’y avait plus rien à effacer.', { replaceOriginal: true });
-    return message(
-      `C'est fait. J'ai effacé :\n${erased.map((item) => `- ${item.label} (${item.count})`).join('\n')}`,
-      { replaceOriginal: true },
-    );
+    if (input.payload.userId !== input.user.id) return message(T.NOT_YOUR_BUTTON);
+    return erase(input.user.id, ctx.log);
   });
 
-  router.action('privacy.cancel', (): Reply => message('D’accord, je ne touche à rien.', { replaceOriginal: true }));
+  router.action('privacy.cancel', (): Reply => message(T.CANCELLED, { replaceOriginal: true }));
 
   let timer: NodeJS.Timeout | undefined;
   const job: BackgroundJob = {

@@ -50,7 +50,10 @@ describe('/deadline handlers', () => {
     expect(shown).toContain('**Jeudi 29 février 2024**');
     expect(shown).toContain('🔴 Dépassé');
     expect(shown).toContain('contactez sans attendre votre organisme de formation');
-    expect(shown).toContain('dépassée de 998 jours');
+    // Was « dépassée de 998 jours » in the « Jours restants » cell (issue 18): said as a person would, with a warning
+    // that a limit passed years ago probably means a mistyped year.
+    expect(shown).toContain('| Jours restants | aucun : date limite passée depuis plus de 2 ans |');
+    expect(shown).toContain("la date limite est passée depuis plus de 2 ans : vérifiez l'année saisie.");
   });
 
   it('says « bientôt » within 30 days of the limit', async () => {
@@ -165,7 +168,8 @@ describe('/deadline handlers', () => {
 
   it('says in the calendar that the sources differ on the six months (présenté / inscrit)', async () => {
     const shown = text(await app.router.dispatch(aCommand('deadline', '31/08/2026')));
-    expect(shown).toContain("l'une parle d'être présenté(e) aux examens, l'autre d'y être inscrit(e) par votre organisme de formation");
+    // Was « d'être présenté(e) … inscrit(e) »: one writing convention for the whole bot, no gendered forms (issue 18).
+    expect(shown).toContain("l'une parle de présentation aux examens, l'autre d'inscription par votre organisme de formation");
     expect(shown).toContain('Confirmez avec lui');
     expect(text(await app.router.dispatch(aCommand('deadline', 'pix 10/05/2026')))).toContain('Les sources officielles diffèrent');
   });

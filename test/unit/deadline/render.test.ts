@@ -106,3 +106,42 @@ describe('exam notes', () => {
     expect(render({ exam: d('2026-07-15') }, '2026-06-01')).not.toContain('antérieure à votre fin de formation');
   });
 });
+
+// Issue 18, point 9: warnings a person would want; the rules stay pure (`today` is a parameter).
+describe('warnings a person would want', () => {
+  it('never says « vous avez le temps » when the convocation is due within days', () => {
+    const input = { ...END, exam: d('2027-01-12') };
+    const facts = computeCalendar(input, d('2026-12-04'));
+    expect(facts.next).toEqual({ what: 'convocation', date: d('2026-12-12'), daysLeft: 8 });
+    expect(facts.status).toBe('bientot');
+    const shown = renderCalendar(facts);
+    expect(shown).not.toContain('vous avez le temps');
+    expect(shown).toContain("🟠 Bientôt : votre convocation doit vous être envoyée d'ici le 12/12/2026 (dans 8 jours)");
+    // Once the convocation date is past, the exam is the next step.
+    expect(render(input, '2026-12-23')).toContain('🟠 Bientôt : votre examen a lieu dans 20 jours.');
+    // Far from everything, it is still true.
+    expect(render(input, '2026-09-15')).toContain('🟢 À venir : vous avez le temps.');
+  });
+
+  it('warns about a Pix date before the end of training, after the limit, or on a Sunday', () => {
+    const before = render({ ...END, pix: d('2026-05-12') }, '2026-11-23');
+    expect(before).toContain('⚠️ Cette date de certification Pix (12/05/2026) est antérieure à votre fin de formation (31/08/2026)');
+    expect(before).toContain('/deadline pix JJ/MM/AAAA');
+    expect(render({ ...END, pix: d('2027-03-10') }, '2026-11-23')).toContain('⚠️ Cette date de certification Pix est après la limite des six mois');
+    const sunday = render({ ...END, pix: d('2026-12-13') }, '2026-11-23');
+    expect(sunday).toContain('⚠️ La date de certification Pix tombe un dimanche');
+    expect(render({ ...END, pix: d('2026-10-15') }, '2026-11-23')).not.toMatch(/⚠️[^\n]*Pix/);
+  });
+
+  it('warns about an end of training years in the past or years ahead (a mistyped year)', () => {
+    const past = render({ end: d('2021-08-31') }, '2026-11-23');
+    expect(past).toContain('| Jours restants | aucun : date limite passée depuis plus de 4 ans |');
+    expect(past).toContain("⚠️ Avec une fin de formation le 31/08/2021, la date limite est passée depuis plus de 4 ans : vérifiez l'année saisie.");
+    expect(past).not.toMatch(/dépassée de \d+ jours/);
+    expect(render({ end: d('2029-08-31') }, '2026-11-23')).toContain('⚠️ Votre fin de formation le 31/08/2029 est dans plus de deux ans');
+    // A limit passed a few weeks ago is a real situation, not a typo: the status says what to do, no « vérifiez l'année ».
+    const recent = render(END, '2027-03-20');
+    expect(recent).toContain('| Jours restants | aucun : date limite passée depuis 20 jours |');
+    expect(recent).not.toContain("vérifiez l'année");
+  });
+});

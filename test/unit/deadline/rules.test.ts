@@ -137,7 +137,16 @@ describe('the Pix certificate in the calendar', () => {
   it('shows until when it is valid and how many days are left, from today', () => {
     const facts = computeCalendar({ pix: d('2026-05-10') }, d('2026-11-23'));
     expect(facts.today).toEqual(d('2026-11-23'));
-    expect(facts.pix).toEqual({ pix: d('2026-05-10'), validUntil: d('2029-05-10'), daysLeft: 899 });
+    // 10 May 2026 is a Sunday: the calendar says so (issue 18); with no end of training, no other warning.
+    expect(facts.pix).toEqual({
+      pix: d('2026-05-10'),
+      validUntil: d('2029-05-10'),
+      daysLeft: 899,
+      daysToPix: -197,
+      beforeEnd: false,
+      afterLimit: false,
+      pixWarning: 'un dimanche',
+    });
     expect(computeCalendar({ end: d('2026-08-31') }, d('2026-11-23')).pix).toBeUndefined();
   });
 });

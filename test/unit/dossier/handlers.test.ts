@@ -102,6 +102,22 @@ describe('/dossier by text (console)', () => {
     expect(fixed.text).toContain('— 2/5');
   });
 
+  // Issue 18, point 10: the counts say what they count.
+  it('says what the header and the fiches line count', async () => {
+    const empty = await say('');
+    // 11 steps (6 items and 5 fiches) while 7 lines are shown: the header says so.
+    expect(empty.text).toContain('▱▱▱▱▱ 0/11 étapes faites (6 éléments à cocher et 5 fiches actions distinctes)');
+    await say(FICHES[0]!);
+    const clash = await say('fiche ajouter "Atelier tablette" environnement: tablette public: Séniors');
+    expect(clash.text).toContain(
+      '— 1/5 qui comptent : 2 fiches écrites, dont 1 reprend l’environnement ou le public d’une autre et ne compte pas',
+    );
+    const fixed = await say('fiche modifier 2 public: parents');
+    expect(fixed.text).toMatch(/— 2\/5\n/);
+    expect((await say('fiche supprimer 1')).text).toContain('Les fiches suivantes ont été renumérotées.');
+    expect((await say('fiche supprimer 1')).text).not.toContain('renumérotées');
+  });
+
   it('refuses a sixth fiche without storing it', async () => {
     for (const line of FICHES) await say(line);
     const sixth = await say('fiche ajouter "En trop" environnement: imprimante public: enfants');
@@ -231,7 +247,17 @@ describe('/dossier by buttons and dialogs', () => {
     expect(saved.text).toContain('Fiche 1 modifiée.');
     expect(saved.text).toContain('**Atelier tablette**');
     expect(saved.text).toContain('individuelle');
-    const removed = asMessage(await click(button(view, 'Supprimer')));
+    // « 🗑️ Supprimer » used to delete at once (issue 18): it asks first, and « Non, la garder » keeps the fiche.
+    const ask = asMessage(await click(button(view, 'Supprimer')));
+    expect(ask.text).toBe('Supprimer la fiche 1 (« Atelier tablette ») ? Cette action est définitive.');
+    expect(ask.buttons?.map((b) => [b.label, b.command])).toEqual([
+      ['🗑️ Oui, supprimer la fiche 1', '/dossier fiche supprimer 1'],
+      ['Non, la garder', '/dossier fiche 1'],
+    ]);
+    const kept = asMessage(await click(button(ask, 'Non, la garder')));
+    expect(kept.text).toContain('**Fiche action 1**');
+    expect(asMessage(await app.router.dispatch(aCommand('dossier'))).text).toContain('**Atelier tablette**');
+    const removed = asMessage(await click(button(ask, 'Oui, supprimer la fiche 1')));
     expect(removed.text).toContain('Fiche 1 (« Atelier tablette ») supprimée.');
     // The old view's buttons now point to a fiche that no longer exists.
     expect(asMessage(await click(button(view, 'Modifier'))).text).toContain('Cette fiche n’existe plus');

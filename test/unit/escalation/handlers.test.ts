@@ -6,6 +6,7 @@ import { ESCALATE_ACTION, type LoggedQuestion } from '../../../src/features/port
 import { FAQ_MIGRATIONS, registerFaq } from '../../../src/features/faq/faq-handlers.js';
 import { aFeatureDeps } from '../../support/feature-deps.js';
 import { ADMIN, ALICE, CAMILLE, DOMINIQUE, EVE, askAndConfirm, asMessage, createFakeFaq, createHarness, settle, withProfile, type Harness } from './harness.js';
+import { createRecordingNotifier } from '../../support/recording-notifier.js';
 
 const inChannel = (channelId: string): Conversation => ({ channelId, kind: 'channel' });
 const SUPPORT_NORD = inChannel('support-nord');
@@ -50,6 +51,19 @@ describe('escalation: asking', () => {
     expect(scraped).toMatch(/certif_bot_tickets\{state="open"\} 1/);
     expect(scraped).toMatch(/certif_bot_tickets_not_closed_by_age\{age="moins_1j"\} 1/);
     expect(scraped).toMatch(/certif_bot_outbox_backlog 0/);
+  });
+
+  // Issue 18, point 3: « Je vous préviens en message privé » while the card waited forever in the outbox.
+  it('says the ticket waits, and promises no DM, where nothing can be delivered (local mode over HTTP)', async () => {
+    const h = createHarness({ notifier: createRecordingNotifier({ canPost: false }) });
+    await withProfile(h);
+    const confirmation = await h.say(ALICE, 'referent', "Je n'ai pas reçu ma convocation pour le CCP1");
+    const button = confirmation.buttons!.find((b) => b.action === 'escalation.confirm')!;
+    const done = asMessage(await h.click(ALICE, button.action, { ...button.payload }));
+    expect(done.text).toContain('ticket **#1**');
+    expect(done.text).toContain("Cette installation n'est pas encore reliée à Mattermost");
+    expect(done.text).not.toContain('message privé');
+    expect(h.escalation.outbox.stats().pending).toBeGreaterThan(0);
   });
 
   it('routes other difficulties to the cohort referent by DM', async () => {
@@ -138,6 +152,8 @@ describe('escalation: profile', () => {
     expect((await withProfile(h, 'organisme Ouest cohorte X')).text).toContain("Je ne connais pas l'organisme « Ouest »");
     expect(h.escalation.store.getProfile(ALICE.id)).toBeUndefined();
     expect((await withProfile(h, 'organisme Sud cohorte Nord mars 2026')).text).toContain('ne dépend pas de Formations Sud');
+    // « de » elided before a vowel (issue 18: « ne dépend pas de Organisme … »).
+    expect((await withProfile(h, 'organisme Nord cohorte Sud avril 2026')).text).toContain('La cohorte « Sud avril 2026 » ne dépend pas d’Organisme Nord.');
     expect(h.escalation.store.getProfile(ALICE.id)).toBeUndefined();
     const ok = await withProfile(h, 'organisme formations sud cohorte sud avril 2026');
     expect(ok.text).toContain('Formations Sud');
@@ -376,10 +392,12 @@ describe('escalation: admin', () => {
     expect((await h.say(ADMIN, 'certif-admin', '')).text).not.toContain('en attente de livraison');
     // Enqueued without a drain: it waits.
     h.escalation.outbox.enqueue({ kind: 'direct', target: 'id:user-alice', message: { text: 'Bonjour' }, key: 'k-1', ticketId: null, role: 'notice' }, h.clock.now());
+    // « 1 message », never « 1 message(s) » (issue 18).
+    expect((await h.say(ADMIN, 'certif-admin', '')).text).toContain('⚠️ 1 message de ticket en attente de livraison');
     h.clock.advance(3 * 3_600_000);
     h.escalation.outbox.enqueue({ kind: 'direct', target: 'id:user-alice', message: { text: 'Re' }, key: 'k-2', ticketId: null, role: 'notice' }, h.clock.now());
     expect((await h.say(ADMIN, 'certif-admin', '')).text).toContain(
-      '⚠️ 2 message(s) de ticket en attente de livraison à Mattermost (le plus ancien depuis 3 h).',
+      '⚠️ 2 messages de ticket en attente de livraison à Mattermost (le plus ancien depuis 3 h).',
     );
   });
 

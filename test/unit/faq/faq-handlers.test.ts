@@ -200,7 +200,7 @@ describe('FAQ handlers', () => {
     const data = asMessage(await app.router.dispatch(aCommand('certif', 'mes-donnees')));
     expect(data.text).toContain('Questions posées et avis');
     const erase = asMessage(await app.router.dispatch(anAction('privacy.erase', { userId: 'user-alice' })));
-    expect(erase.text).toContain('Questions posées et avis (1)');
+    expect(erase.text).toContain('**Questions posées et avis** : 1 question,');
     expect(app.db.prepare('SELECT user_id FROM faq_questions').all()).toEqual([{ user_id: 'user-bob' }]);
   });
 

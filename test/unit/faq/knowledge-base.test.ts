@@ -111,7 +111,7 @@ describe('knowledge loader', () => {
     const toReferent = answerText({ ...entry, route: 'referent-cohorte', sources: [entry.sources[0]!] }, base);
     expect(toReferent).toContain('_Source : Quelles sont');
     expect(toReferent).toContain(
-      "Pour aller plus loin : le ou la référent·e de votre cohorte (si vous ne savez pas qui c'est, demandez à votre formateur).",
+      "Pour aller plus loin : la personne référente de votre cohorte (si vous ne savez pas qui c'est, demandez à votre formateur).",
     );
   });
 });

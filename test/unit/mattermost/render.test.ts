@@ -79,8 +79,19 @@ describe('buttons as message attachments', () => {
     expect(parts[1]?.props?.attachments[0]?.fields).toEqual([{ title: 'T', value: 'V', short: false }]);
   });
 
-  it('leaves buttons out when there is no public URL for Mattermost to call', () => {
-    expect(renderPostParts({ text: 'x', buttons }, target(false))).toEqual([{ message: 'x' }]);
+  // Was « leaves buttons out » (issue 18: a reply whose buttons silently vanished was a dead end): without a public
+  // URL the choices are listed in the text with the command that picks each.
+  it('lists the buttons in the text, with the command that picks each, when there is no public URL for Mattermost to call', () => {
+    const parts = renderPostParts({ text: 'x', buttons }, target(false));
+    expect(parts).toHaveLength(1);
+    expect(parts[0]?.props).toBeUndefined();
+    expect(parts[0]?.message).toBe(`x\n\nAu clavier, tapez :\n${buttons.map((button, index) => `- \`/certif ${index + 1}\` : ${button.label}`).join('\n')}`);
+    // A button with its own command shows it; a post made on the bot's own initiative is not picked by number.
+    const own: Button[] = [{ label: 'Oui, tout effacer', action: 'privacy.erase', command: '/certif oublier confirmer' }, { label: 'Je prends', action: 'escalation.claim' }];
+    expect(renderPostParts({ text: 'x', buttons: own }, { ...target(false), pickable: false })[0]?.message).toBe(
+      "x\n\nAu clavier, tapez :\n- `/certif oublier confirmer` : Oui, tout effacer\n- Je prends : bouton indisponible sur cette installation (PUBLIC_URL n'est pas configuré)",
+    );
+    expect(renderUpdate({ text: 'fini', buttons: own }, target(false))?.message).toContain('- `/certif 2` : Je prends');
   });
 
   it('renders a long slash reply as one response plus extra_responses, and an update that clears old buttons', () => {
@@ -122,7 +133,8 @@ describe('dialogs', () => {
 });
 
 describe('plain text (ephemeral_text, which carries no attachments)', () => {
-  it('writes the fields as Markdown lines under the text, like the console, and drops the buttons', () => {
+  // Was « and drops the buttons » (issue 18): they are listed with the command that picks each.
+  it('writes the fields as Markdown lines under the text, like the console, and lists the buttons', () => {
     const text = renderPlainText({
       text: 'Votre échéance',
       fields: [
@@ -131,7 +143,7 @@ describe('plain text (ephemeral_text, which carries no attachments)', () => {
       ],
       buttons: [{ label: 'Oui', action: 'essai.oui' }],
     });
-    expect(text).toBe('Votre échéance\n\n**Date limite** : 28 février 2027\n**Source** : décret');
+    expect(text).toBe('Votre échéance\n\n**Date limite** : 28 février 2027\n**Source** : décret\n\nAu clavier, tapez :\n- `/certif 1` : Oui');
     expect(renderPlainText({ text: '', fields: [{ title: 'Source', value: 'sonde' }] })).toBe('**Source** : sonde');
     expect(Array.from(renderPlainText({ text: 'x'.repeat(POST_MAX_RUNES + 10) }))).toHaveLength(POST_MAX_RUNES);
   });

@@ -68,7 +68,7 @@ describe('privacy', () => {
     expect(stranger).toMatchObject({ text: expect.stringContaining('pas destiné') });
     expect(notes.get('u1')).toHaveLength(2);
     const done = await router.dispatch({ ...base, kind: 'action', action: 'privacy.erase', payload: { userId: 'u1' } });
-    expect(done).toMatchObject({ text: expect.stringContaining('Notes (2)') });
+    expect(done).toMatchObject({ text: expect.stringContaining('**Notes** : 2 notes') });
     expect(notes.has('u1')).toBe(false);
   });
 
