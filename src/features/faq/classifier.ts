@@ -39,11 +39,30 @@ export interface ClassScore {
 }
 
 export interface Classification {
-  /** Every class that fires, best first; empty when no known feature is present. */
+  /** The classes that fire, best first, at most TOP_CLASSES of them; empty when nothing fires. */
   scores: ClassScore[];
   /** Raw activation of the best class (0 when nothing fires): how strongly the classifier recognizes anything. */
   strength: number;
+  /** The shares of every class that fires, summed by kind (not only those in `scores`). */
+  kindShares: KindShares;
 }
+
+export interface KindShares {
+  entry: number;
+  smallTalk: number;
+  /** The known out-of-scope subjects (congés, autres examens…). */
+  subject: number;
+  /** The generic off-topic class. */
+  offTopic: number;
+}
+
+/**
+ * How many classes a classification lists. The decision looks at the first few entries and non-entry classes; on a
+ * base of thousands of entries, building and sorting every class that fires cost more than the rest of the question.
+ */
+export const TOP_CLASSES = 40;
+
+const NO_SHARES: KindShares = { entry: 0, smallTalk: 0, subject: 0, offTopic: 0 };
 
 export interface Classifier {
   readonly labels: readonly string[];
@@ -109,17 +128,35 @@ function train(texts: readonly TrainingText[], settings: ClassifierSettings): Cl
   if (corpus.length > 0) network.train(corpus);
   const model = sparseModel(network.toJSON());
 
+  const kinds = model.labels.map((label) => parseLabel(label));
+  const kindKeys = kinds.map((label): keyof KindShares =>
+    label.kind === 'entry' ? 'entry' : label.kind === 'small-talk' ? 'smallTalk' : label.id !== undefined ? 'subject' : 'offTopic',
+  );
+  // Ties are broken by label, compared as numbers.
+  const labelOrder = new Int32Array(model.labels.length);
+  model.labels
+    .map((label, index) => [label, index] as const)
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .forEach(([, index], order) => (labelOrder[index] = order));
   return {
     labels: model.labels,
     classify(tokens) {
-      if (tokens.length === 0 || model.labels.length === 0) return { scores: [], strength: 0 };
-      const fired = model.activations(Object.keys(featuresOf(tokens)));
-      const total = fired.reduce((sum, [, value]) => sum + value * value, 0);
-      if (total === 0) return { scores: [], strength: 0 };
-      const scores = fired
-        .map(([label, value]) => ({ label, share: (value * value) / total, activation: value }))
-        .sort((a, b) => b.share - a.share || a.label.localeCompare(b.label));
-      return { scores, strength: fired.reduce((best, [, value]) => Math.max(best, value), 0) };
+      if (tokens.length === 0 || model.labels.length === 0) return { scores: [], strength: 0, kindShares: NO_SHARES };
+      const activations = model.activations(Object.keys(featuresOf(tokens)));
+      const fired: number[] = [];
+      let total = 0;
+      activations.forEach((value, i) => {
+        if (value > 0) {
+          fired.push(i);
+          total += value * value;
+        }
+      });
+      if (total === 0) return { scores: [], strength: 0, kindShares: NO_SHARES };
+      const kindShares = { ...NO_SHARES };
+      for (const i of fired) kindShares[kindKeys[i] as keyof KindShares] += ((activations[i] ?? 0) ** 2) / total;
+      fired.sort((a, b) => (activations[b] ?? 0) - (activations[a] ?? 0) || (labelOrder[a] ?? 0) - (labelOrder[b] ?? 0));
+      const scores = fired.slice(0, TOP_CLASSES).map((i) => ({ label: model.labels[i] as string, share: ((activations[i] ?? 0) ** 2) / total, activation: activations[i] ?? 0 }));
+      return { scores, strength: scores[0]?.activation ?? 0, kindShares };
     },
   };
 }
@@ -131,7 +168,7 @@ function train(texts: readonly TrainingText[], settings: ClassifierSettings): Cl
  * every question (10 ms a question on 5,000 entries with nlp.js's `run`, well under 1 ms here). A test checks that
  * both give the same activations.
  */
-function sparseModel(json: NeuralJson): { labels: string[]; activations(features: readonly string[]): [string, number][] } {
+function sparseModel(json: NeuralJson): { labels: string[]; activations(features: readonly string[]): Float64Array } {
   const labels = json.intents ?? [];
   const features = json.features ?? [];
   const alpha = json.settings.alpha ?? NLPJS_DEFAULT_ALPHA;
@@ -151,6 +188,7 @@ function sparseModel(json: NeuralJson): { labels: string[]; activations(features
   });
   return {
     labels,
+    /** nlp.js's activation of every class: alpha × the sum when positive, 0 otherwise. */
     activations(present) {
       const sums = Float64Array.from(biases);
       for (const feature of present) {
@@ -161,11 +199,8 @@ function sparseModel(json: NeuralJson): { labels: string[]; activations(features
           sums[i] = (sums[i] ?? 0) + (list.weights[k] ?? 0);
         }
       }
-      const fired: [string, number][] = [];
-      sums.forEach((sum, i) => {
-        if (sum > 0) fired.push([labels[i] as string, alpha * sum]);
-      });
-      return fired;
+      for (let i = 0; i < sums.length; i++) sums[i] = (sums[i] ?? 0) > 0 ? alpha * (sums[i] ?? 0) : 0;
+      return sums;
     },
   };
 }

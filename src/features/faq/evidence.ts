@@ -1,5 +1,5 @@
 import { createAnalyzer, wordsOf, type Analyzer } from './analyzer.js';
-import { outOfScopeLabel, parseLabel, smallTalkLabel, trainClassifier, type Classifier, type ClassScore, type TrainingText } from './classifier.js';
+import { outOfScopeLabel, parseLabel, smallTalkLabel, trainClassifier, type Classifier, type ClassScore, type KindShares, type TrainingText } from './classifier.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import { NONE, type LabelledSet } from './labelled-questions.js';
 import { buildRecords, createIndexedRetriever, type LexicalHit, type Retriever } from './search.js';
@@ -16,6 +16,7 @@ export interface QuestionEvidence {
   lexical: LexicalHit[];
   classes: ClassScore[];
   strength: number;
+  kindShares: KindShares;
   namesCertification: boolean;
   namesDomain: boolean;
   /** Share of the question's terms that no phrasing of the base uses. */
@@ -123,12 +124,13 @@ export function createSignals(base: KnowledgeBase, sets: readonly LabelledSet[] 
     titleSubjects,
     gather(words) {
       const terms = analyzer.termsOfWords(words);
-      const { scores, strength } = classifier.classify(classifierTokens(analyzer, words));
+      const { scores, strength, kindShares } = classifier.classify(classifierTokens(analyzer, words));
       return {
         terms,
         lexical: terms.length > 0 ? retriever.search(terms, LEXICAL_DEPTH) : [],
         classes: scores,
         strength,
+        kindShares,
         namesCertification: namesCertification(terms),
         namesDomain: namesDomain(terms),
         unknownShare: terms.length === 0 ? 1 : terms.filter((term) => !vocabulary.has(term)).length / terms.length,
@@ -152,18 +154,8 @@ export function createTermMatcher(analyzer: Analyzer, glossaryTerms: readonly st
 
 /** The entries either signal puts forward, each with its feature vector. */
 export function candidatesOf(evidence: QuestionEvidence, titleSubjects: Signals['titleSubjects']): CandidateEvidence[] {
-  // One pass over the classes: the entries in order, and the shares of what is not an entry.
-  const entryScores: ClassScore[] = [];
-  let smallTalk = 0;
-  let subject = 0;
-  let offTopic = 0;
-  for (const score of evidence.classes) {
-    const label = parseLabel(score.label);
-    if (label.kind === 'entry') entryScores.push(score);
-    else if (label.kind === 'small-talk') smallTalk += score.share;
-    else if (label.id !== undefined) subject += score.share;
-    else offTopic += score.share;
-  }
+  const entryScores = evidence.classes.filter((score) => parseLabel(score.label).kind === 'entry');
+  const { smallTalk, subject, offTopic } = evidence.kindShares;
   const ids = [
     ...new Set([
       ...evidence.lexical.slice(0, CANDIDATES_PER_SIGNAL).map((hit) => hit.entryId),

@@ -88,8 +88,11 @@ function createRanker(entries: readonly KnowledgeEntry[], records: readonly Phra
   const coveredBy = new Uint32Array(entries.length);
   return {
     vocabulary,
-    /** Phrasing hits (record, fuse.js token-search score) → one candidate per entry, best first. */
-    rank(hits: Iterable<{ record: PhrasingRecord; score: number }>, terms: readonly string[], limit: number): LexicalHit[] {
+    /**
+     * Phrasing hits (the records' indices and their fuse.js token-search scores, in two parallel lists) → one
+     * candidate per entry, best first.
+     */
+    rank(hitRecords: ArrayLike<number>, hitScores: ArrayLike<number>, terms: readonly string[], limit: number): LexicalHit[] {
       // Question terms beyond 32 (a long message) still count in the total, not in any entry's coverage.
       const weights = terms.map((term) => vocabulary.weight(term));
       const total = weights.reduce((sum, weight) => sum + weight, 0);
@@ -107,15 +110,16 @@ function createRanker(entries: readonly KnowledgeEntry[], records: readonly Phra
         }
       }
       const touched: number[] = [];
-      for (const hit of hits) {
-        const { entryIndex, index } = hit.record;
+      for (let h = 0; h < hitRecords.length; h++) {
+        const index = hitRecords[h] as number;
+        const entryIndex = (records[index] as PhrasingRecord).entryIndex;
         if (bestHit[entryIndex] === 0) {
           touched.push(entryIndex);
           bestHit[entryIndex] = 1;
           bestPhrasing[entryIndex] = -1;
           coveredBy[entryIndex] = 0;
         }
-        bestHit[entryIndex] = Math.min(bestHit[entryIndex] ?? 1, hit.score);
+        bestHit[entryIndex] = Math.min(bestHit[entryIndex] ?? 1, hitScores[h] as number);
         const weightsOfRecord = recordWeights[index] as Float64Array;
         const idsOfRecord = recordTermIds[index] as Int32Array;
         let share = 0;
@@ -126,20 +130,24 @@ function createRanker(entries: readonly KnowledgeEntry[], records: readonly Phra
       matching.slice(0, 32).forEach((set, i) => {
         for (const term of set) for (const entryIndex of entriesByTerm.get(term) ?? []) if (bestHit[entryIndex] !== 0) coveredBy[entryIndex] = (coveredBy[entryIndex] ?? 0) | (1 << i);
       });
-      const scored: [number, number][] = touched.map((entryIndex) => {
+      // The best `limit` entries, kept sorted in a short list while scanning (no sort of thousands of entries).
+      const best: { entryIndex: number; score: number }[] = [];
+      const before = (a: { entryIndex: number; score: number }, b: { entryIndex: number; score: number }): boolean =>
+        a.score < b.score || (a.score === b.score && (idOrder[a.entryIndex] ?? 0) < (idOrder[b.entryIndex] ?? 0));
+      for (const entryIndex of touched) {
         let share = 0;
         const mask = coveredBy[entryIndex] ?? 0;
-        weights.forEach((weight, i) => {
-          if (i < 32 && mask & (1 << i)) share += weight;
-        });
-        return [entryIndex, combineScores(bestHit[entryIndex] ?? 1, total === 0 ? 0 : share / total, Math.max(0, bestPhrasing[entryIndex] ?? 0))];
-      });
+        for (let i = 0; i < weights.length && i < 32; i++) if (mask & (1 << i)) share += weights[i] ?? 0;
+        const candidate = { entryIndex, score: combineScores(bestHit[entryIndex] ?? 1, total === 0 ? 0 : share / total, Math.max(0, bestPhrasing[entryIndex] ?? 0)) };
+        if (best.length === limit && !before(candidate, best[best.length - 1] as typeof candidate)) continue;
+        let at = best.length;
+        while (at > 0 && before(candidate, best[at - 1] as typeof candidate)) at--;
+        best.splice(at, 0, candidate);
+        if (best.length > limit) best.pop();
+      }
       for (const entryIndex of touched) bestHit[entryIndex] = 0;
       for (const id of coveredIds) coveredTerm[id] = 0;
-      return scored
-        .sort((a, b) => a[1] - b[1] || (idOrder[a[0]] ?? 0) - (idOrder[b[0]] ?? 0))
-        .slice(0, limit)
-        .map(([entryIndex, score]) => ({ entryId: entries[entryIndex]?.id ?? '', title: entries[entryIndex]?.title ?? '', score: round(score) }));
+      return best.map(({ entryIndex, score }) => ({ entryId: entries[entryIndex]?.id ?? '', title: entries[entryIndex]?.title ?? '', score: round(score) }));
     },
   };
 }
@@ -166,8 +174,13 @@ export function createFuseRetriever(entries: readonly KnowledgeEntry[], analyzer
     recordCount: records.length,
     search(terms, limit = 5) {
       if (terms.length === 0) return [];
-      const hits = fuse.search(terms.join(' ')).map((hit) => ({ record: hit.item, score: hit.score ?? 1 }));
-      return ranker.rank(hits, terms, limit);
+      const hits = fuse.search(terms.join(' '));
+      return ranker.rank(
+        hits.map((hit) => hit.item.index),
+        hits.map((hit) => hit.score ?? 1),
+        terms,
+        limit,
+      );
     },
   };
 }
@@ -253,14 +266,13 @@ export function createIndexedRetriever(entries: readonly KnowledgeEntry[], analy
         }
       }
     });
-    const hits: { record: PhrasingRecord; score: number }[] = [];
-    for (const index of touched) {
-      const record = records[index];
-      if (record) hits.push({ record, score: Math.max(0.001, totalIdf > 0 ? 1 - (weighted[index] ?? 0) / totalIdf : 0) });
+    const hitScores = new Float64Array(touched.length);
+    touched.forEach((index, h) => {
+      hitScores[h] = Math.max(0.001, totalIdf > 0 ? 1 - (weighted[index] ?? 0) / totalIdf : 0);
       weighted[index] = 0;
       hitFlags[index] = 0;
-    }
-    return ranker.rank(hits, queryTerms, limit);
+    });
+    return ranker.rank(touched, hitScores, queryTerms, limit);
   }
 }
 

@@ -25,7 +25,10 @@ describe('the FAQ classifier', () => {
     expect(scores.reduce((sum, score) => sum + score.share, 0)).toBeCloseTo(1, 10);
     expect(strength).toBe(scores[0]?.activation);
     expect(classifier.classify(['~bonjour']).scores[0]?.label).toBe('small-talk:greeting');
-    expect(classifier.classify([])).toEqual({ scores: [], strength: 0 });
+    expect(classifier.classify([])).toEqual({ scores: [], strength: 0, kindShares: { entry: 0, smallTalk: 0, subject: 0, offTopic: 0 } });
+    // The shares of every class that fires, by kind, sum to 1 too.
+    const { kindShares } = classifier.classify(['pix', 'conges', '~bonjour']);
+    expect(kindShares.entry + kindShares.smallTalk + kindShares.subject + kindShares.offTopic).toBeCloseTo(1, 10);
   });
 
   it('gives exactly the activations of nlp.js’s own network (its `run`), class by class', () => {
