@@ -143,19 +143,24 @@ function train(texts: readonly TrainingText[], settings: ClassifierSettings): Cl
     classify(tokens) {
       if (tokens.length === 0 || model.labels.length === 0) return { scores: [], strength: 0, kindShares: NO_SHARES };
       const activations = model.activations(Object.keys(featuresOf(tokens)));
-      const fired: number[] = [];
       let total = 0;
-      activations.forEach((value, i) => {
-        if (value > 0) {
-          fired.push(i);
-          total += value * value;
-        }
-      });
+      for (const value of activations) total += value * value;
       if (total === 0) return { scores: [], strength: 0, kindShares: NO_SHARES };
+      // Shares by kind over every class; the best TOP_CLASSES kept in order while scanning (no sort of thousands).
       const kindShares = { ...NO_SHARES };
-      for (const i of fired) kindShares[kindKeys[i] as keyof KindShares] += ((activations[i] ?? 0) ** 2) / total;
-      fired.sort((a, b) => (activations[b] ?? 0) - (activations[a] ?? 0) || (labelOrder[a] ?? 0) - (labelOrder[b] ?? 0));
-      const scores = fired.slice(0, TOP_CLASSES).map((i) => ({ label: model.labels[i] as string, share: ((activations[i] ?? 0) ** 2) / total, activation: activations[i] ?? 0 }));
+      const top: number[] = [];
+      const before = (a: number, b: number): boolean =>
+        (activations[a] ?? 0) > (activations[b] ?? 0) || ((activations[a] ?? 0) === (activations[b] ?? 0) && (labelOrder[a] ?? 0) < (labelOrder[b] ?? 0));
+      activations.forEach((value, i) => {
+        if (value <= 0) return;
+        kindShares[kindKeys[i] as keyof KindShares] += (value * value) / total;
+        if (top.length === TOP_CLASSES && !before(i, top[top.length - 1] as number)) return;
+        let at = top.length;
+        while (at > 0 && before(i, top[at - 1] as number)) at--;
+        top.splice(at, 0, i);
+        if (top.length > TOP_CLASSES) top.pop();
+      });
+      const scores = top.map((i) => ({ label: model.labels[i] as string, share: ((activations[i] ?? 0) ** 2) / total, activation: activations[i] ?? 0 }));
       return { scores, strength: scores[0]?.activation ?? 0, kindShares };
     },
   };

@@ -1,6 +1,6 @@
 import type { FaqCandidate } from '../ports.js';
 import { wordsOf } from './analyzer.js';
-import { answerThreshold, probability, readCalibration, type CalibrationStatus, type LogisticModel, type PolicyLevels } from './calibration.js';
+import { answerThreshold, probability, readCalibration, type Calibration, type CalibrationStatus, type LogisticModel } from './calibration.js';
 import type { ClassScore } from './classifier.js';
 import { candidatesOf, createSignals, FEATURE_NAMES, type CandidateEvidence, type Signals } from './evidence.js';
 import { checkInput, emojiKind } from './input-check.js';
@@ -78,7 +78,8 @@ export function createFaqEngine(base: KnowledgeBase, options: EngineOptions): Fa
   };
 }
 
-export function decisionModel(calibration: { model: LogisticModel; thresholds: Parameters<typeof answerThreshold>[0]; policy: PolicyLevels }, acceptedRisk: number): DecisionModel {
+/** The fitted model with the policy's levels, the answer threshold picked on its risk curve for `acceptedRisk`. */
+function decisionModel(calibration: Pick<Calibration, 'model' | 'thresholds' | 'policy'>, acceptedRisk: number): DecisionModel {
   return { model: calibration.model, thresholds: { ...calibration.policy, answer: answerThreshold(calibration.thresholds, acceptedRisk) } };
 }
 
