@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -42,6 +42,24 @@ describe('probes and local mode', () => {
     expect(body.checks.directory.detail).toContain("annuaire d'EXEMPLE");
     expect(body.checks.directory.detail).toContain('directory.yaml');
     expect(world.logs.some((line) => line.level === 40 && String(line.msg).includes('EXAMPLE directory is in use'))).toBe(true);
+  });
+
+  it('without a usable FAQ calibration: starts, says so in /readyz and the log, and never answers on its own', async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'certif-nocalibration-'));
+    const knowledge = path.join(dataDir, 'knowledge');
+    cpSync(path.resolve('knowledge'), knowledge, { recursive: true });
+    rmSync(path.join(knowledge, 'faq-calibration.json'));
+    world = await startWorld({ env: { KNOWLEDGE_DIR: knowledge } });
+    await waitUntilListening(world);
+    const ready = await fetch(`${world.bot.url}/readyz`);
+    expect(ready.status).toBe(200);
+    const body = (await ready.json()) as { checks: Record<string, { ok: boolean; detail?: string }> };
+    expect(body.checks['faq-calibration']?.detail).toMatch(/^dégradée, la FAQ propose des fiches sans répondre : faq-calibration\.json absent/);
+    expect(body.checks['faq-calibration']?.detail).not.toContain(knowledge);
+    expect(world.logs.some((line) => line.level === 40 && String(line.msg).includes('FAQ calibration is not up to date'))).toBe(true);
+    const outcome = await world.mm.executeCommand(world.alice, world.channel, '/certif c’est quoi le DP ?');
+    const reply = outcome.ephemerals[0]?.message ?? '';
+    expect(reply).toContain("Je n'ai pas de fiche qui réponde exactement");
   });
 
   it('is not ready (503, with the reason) when Mattermost does not answer', async () => {
