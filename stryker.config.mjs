@@ -16,6 +16,11 @@ export const modules = [
   { mutate: 'src/features/dossier/checklist.ts', tests: ['test/unit/dossier/checklist.test.ts'], floor: 90 },
   { mutate: 'src/features/dossier/parse.ts', tests: ['test/unit/dossier/parse.test.ts'], floor: 90 },
   { mutate: 'src/mattermost/signing.ts', tests: ['test/unit/mattermost/signing.test.ts'], floor: 95 },
+  // The FAQ's decision (issue 15), the safe-text path and the one-time ids (issue 16).
+  { mutate: 'src/features/faq/policy.ts', tests: ['test/unit/faq/policy.test.ts'], floor: 90 },
+  { mutate: 'src/features/faq/calibration.ts', tests: ['test/unit/faq/calibration.test.ts'], floor: 90 },
+  { mutate: 'src/core/safe-text.ts', tests: ['test/unit/core/safe-text.test.ts'], floor: 90 },
+  { mutate: 'src/mattermost/handled-inputs.ts', tests: ['test/unit/mattermost/handled-inputs.test.ts'], floor: 90 },
   // Its keyword lists are being rewritten (issue 19): measured so the table shows it, floor to raise to 90 then.
   { mutate: 'src/features/escalation/routing.ts', tests: ['test/unit/escalation/routing.test.ts'], floor: 0 },
 ];

@@ -55,4 +55,18 @@ describe('the reply policy', () => {
     expect(decide([c('a', 0.3)], [cls('small-talk:greeting', 0.9)], thresholds)).toEqual({ outcome: 'abstained', confidence: 0.3, nearby: [c('a', 0.3)] });
     expect(decide([c('a', 0.85)], [cls('out-of-scope:conges', 0.9)], thresholds)).toMatchObject({ outcome: 'answered', entryId: 'a' });
   });
+
+  it('holds its boundaries inclusively: a « Voir aussi », a tie and a recognized kind exactly at their level', () => {
+    const exact: PolicyThresholds = { answer: 0.5, seeAlso: 0.25, suggest: 0.125, tie: 0.25, conversation: 0.25 };
+    expect(decide([c('a', 0.875), c('b', 0.25)], [], exact)).toMatchObject({ outcome: 'answered', seeAlso: [c('b', 0.25)] });
+    expect(decide([c('a', 0.75), c('b', 0.5)], [], exact).outcome).toBe('clarified');
+    expect(decide([c('a', 0.875), c('b', 0.5)], [], exact).outcome).toBe('answered');
+    expect(decide([], [cls('small-talk:thanks', 0.25)], exact)).toEqual({ outcome: 'small_talk', kind: 'thanks' });
+  });
+
+  it('offers tied entries in a stable order (by id), and looks past an entry class for a small-talk kind', () => {
+    expect(decide([c('b', 0.9), c('a', 0.9)], [], thresholds)).toMatchObject({ outcome: 'clarified', choices: [c('a', 0.9), c('b', 0.9)] });
+    // An entry the classifier likes but the decision model does not find plausible is not a reply kind.
+    expect(decide([c('x', 0.05)], [cls('x', 0.9), cls('small-talk:greeting', 0.5)], thresholds)).toEqual({ outcome: 'small_talk', kind: 'greeting' });
+  });
 });
